@@ -1,0 +1,1 @@
+"""The REST API (Flask + flask-openapi3): factory, envelope, errors, security."""

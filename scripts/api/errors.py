@@ -1,0 +1,77 @@
+"""One place that turns every failure into the JSON error envelope, never HTML.
+
+Covers malformed JSON (400), a missing/wrong API key (401), unknown paths
+(404), wrong methods (405), request validation (422, naming the failing
+field), typed service errors, and anything unexpected (500 without
+internals; the traceback goes to the log under the request's trace id).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from scripts.api.envelope import error_response
+from scripts.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {
+    400: ("bad_request", "The request could not be read. Send valid JSON with "
+          "Content-Type: application/json."),
+    401: ("unauthorized", "Send your API key in the X-API-Key header (API_KEY in .env)."),
+    403: ("forbidden", "This API key may not do that."),
+    404: ("not_found", "No such endpoint. The list of endpoints is at /api/docs."),
+    405: ("method_not_allowed", "This endpoint does not accept that HTTP method."),
+    413: ("payload_too_large", "The request body is too large."),
+    415: ("unsupported_media_type", "Send the body as JSON with Content-Type: "
+          "application/json."),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(ServiceError, _service_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    if status >= 500:
+        return _unexpected_error(error)
+    code, default_message = _HTTP_CODES.get(status, ("http_error", error.description or ""))
+    message = default_message
+    if status == 400 and error.description and "JSON" in error.description:
+        message = "The request body is not valid JSON: " + error.description
+    response = error_response(status, code, message)
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    return response
+
+
+def _service_error(error: ServiceError) -> Response:
+    return error_response(error.http_status, error.code, error.message, error.field)
+
+
+def _unexpected_error(error: Exception) -> Response:
+    log.exception("unhandled error while serving a request: %s", type(error).__name__)
+    return error_response(
+        500,
+        "internal_error",
+        "Something went wrong on the server. The log has the details under this trace id.",
+    )
+
+
+def validation_error_response(error: ValidationError) -> Response:
+    """flask-openapi3's hook: a 422 that names the first failing field and why."""
+    details = error.errors(include_url=False, include_context=False, include_input=False)
+    first = details[0] if details else {"loc": (), "msg": "invalid request"}
+    location = [str(part) for part in first.get("loc", ())]
+    field = ".".join(location) if location else None
+    message = f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
+    if first.get("type") == "json_invalid":
+        return error_response(400, "bad_request", "The request body is not valid JSON.")
+    return error_response(422, "validation_error", message, field)

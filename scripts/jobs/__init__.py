@@ -1,0 +1,1 @@
+"""The scheduler service: scheduled jobs, each run recorded in sync_jobs / sync_history."""

@@ -1,0 +1,65 @@
+"""What a scheduled job is, and the list of jobs the scheduler runs.
+
+A capability adds a job by adding a ``JobSpec`` to :func:`all_jobs`; the
+scheduler service registers it in ``sync_jobs``, schedules it, and records
+every run in ``sync_history`` through :mod:`scripts.jobs.runner`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+
+from scripts.config.settings import Settings
+from scripts.db import Database
+from scripts.jobs import maintenance
+
+IST = "Asia/Kolkata"
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    rows_affected: int | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class JobContext:
+    settings: Settings
+    database: Database
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    job_id: str
+    name: str
+    description: str
+    schedule: str  # human-readable, shown on the Background Jobs page
+    trigger: Callable[[], BaseTrigger]
+    run: Callable[[JobContext], JobOutcome]
+
+
+def all_jobs() -> list[JobSpec]:
+    return [
+        JobSpec(
+            job_id="db_maintenance",
+            name="Database maintenance",
+            description="Checkpoints the SQLite WAL and refreshes query-planner statistics.",
+            schedule="daily 02:00 IST",
+            trigger=lambda: CronTrigger(hour=2, minute=0, timezone=IST),
+            run=lambda ctx: JobOutcome(message=maintenance.optimize_database(ctx.database)),
+        ),
+        JobSpec(
+            job_id="history_cleanup",
+            name="Job history cleanup",
+            description="Deletes job-run history older than 90 days.",
+            schedule="daily 02:15 IST",
+            trigger=lambda: CronTrigger(hour=2, minute=15, timezone=IST),
+            run=lambda ctx: JobOutcome(
+                rows_affected=maintenance.delete_old_history(ctx.database, days=90)
+            ),
+        ),
+    ]

@@ -1,0 +1,102 @@
+"""The scheduler process: ``python -m scripts.jobs.scheduler_service``.
+
+Runs every job of :func:`scripts.jobs.registry.all_jobs` on its trigger, and
+stamps a heartbeat (with each job's next run) every few seconds so the API's
+health check can tell a live scheduler from a dead one.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from scripts.config.settings import Settings, SettingsError, load_settings
+from scripts.db import Database
+from scripts.db.heartbeats import record_heartbeat
+from scripts.db.jobs import register_job
+from scripts.db.migrate import current_revision, head_revision
+from scripts.db.types import utc_now
+from scripts.jobs.registry import IST, JobContext, JobSpec, all_jobs
+from scripts.jobs.runner import run_recorded
+from scripts.logging_setup import configure_logging
+from scripts.services.health import SCHEDULER_SERVICE
+
+log = logging.getLogger(__name__)
+
+
+class SchedulerService:
+    def __init__(self, settings: Settings, database: Database) -> None:
+        self.ctx = JobContext(settings=settings, database=database)
+        self.scheduler = BackgroundScheduler(timezone=IST, job_defaults={"coalesce": True,
+                                                                         "max_instances": 1})
+        self.started_at = utc_now()
+        self.specs = {spec.job_id: spec for spec in all_jobs()}
+
+    def start(self) -> None:
+        for spec in self.specs.values():
+            self.scheduler.add_job(
+                self._run_scheduled, trigger=spec.trigger(), args=[spec], id=spec.job_id,
+                name=spec.name, misfire_grace_time=3600,
+            )
+        self.scheduler.add_job(
+            self.beat, "interval", seconds=self.ctx.settings.scheduler_heartbeat_seconds,
+            id="__heartbeat__",
+        )
+        self.scheduler.start()
+        with self.ctx.database.transaction() as connection:
+            for spec in self.specs.values():
+                register_job(connection, spec.job_id, spec.name, spec.description, spec.schedule,
+                             self._next_run(spec.job_id))
+        self.beat()
+        log.info("scheduler started with %d jobs", len(self.specs))
+
+    def _next_run(self, job_id: str) -> datetime | None:
+        job = self.scheduler.get_job(job_id)
+        return job.next_run_time if job else None
+
+    def _run_scheduled(self, spec: JobSpec) -> None:
+        run_recorded(self.ctx, spec, "schedule", self._next_run(spec.job_id))
+
+    def beat(self) -> None:
+        jobs = [{"job_id": job_id, "next_run_at": (self._next_run(job_id) or None)}
+                for job_id in self.specs]
+        try:
+            with self.ctx.database.transaction() as connection:
+                record_heartbeat(connection, SCHEDULER_SERVICE, self.started_at, {"jobs": jobs})
+        except Exception:  # noqa: BLE001 - a missed beat must not stop the scheduler
+            log.warning("could not record the scheduler heartbeat", exc_info=True)
+
+    def stop(self) -> None:
+        self.scheduler.shutdown(wait=True)
+        log.info("scheduler stopped")
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings, "scheduler")
+    database = Database(settings.database_url)
+    if current_revision(database) != head_revision():
+        log.error("the database schema is not up to date; run ./setup.sh first")
+        return 2
+    service = SchedulerService(settings, database)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    service.start()
+    stop.wait()
+    service.stop()
+    database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

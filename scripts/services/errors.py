@@ -1,0 +1,46 @@
+"""Typed errors raised by services; the API maps each to one HTTP status in one place.
+
+Services know nothing of HTTP; they raise these with a message that tells the
+user what to fix. ``scripts.api.errors`` turns them into the JSON envelope.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of every error a service reports to a caller."""
+
+    http_status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(ServiceError):
+    http_status = 404
+    code = "not_found"
+
+
+class ValidationFailed(ServiceError):
+    http_status = 422
+    code = "validation_error"
+
+
+class Conflict(ServiceError):
+    http_status = 409
+    code = "conflict"
+
+
+class Unauthorized(ServiceError):
+    http_status = 401
+    code = "unauthorized"
+
+
+class UpstreamUnavailable(ServiceError):
+    """A service the platform depends on (Upstox, NSE) did not answer usably."""
+
+    http_status = 502
+    code = "upstream_unavailable"
