@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -66,7 +66,19 @@ def _unexpected_error(error: Exception) -> Response:
 
 
 def validation_error_response(error: ValidationError) -> Response:
-    """flask-openapi3's hook: a 422 that names the first failing field and why."""
+    """flask-openapi3's hook: a 422 that names the first failing field and why.
+
+    flask-openapi3 reads bodies with ``get_json(silent=True)``, so unreadable
+    JSON reaches this hook as a validation error of the whole body; it is
+    reported as the 400 it really is.
+    """
+    if request.get_data() and request.get_json(silent=True) is None:
+        return error_response(
+            400,
+            "bad_request",
+            "The request body is not valid JSON. Send a JSON object with "
+            "Content-Type: application/json.",
+        )
     details = error.errors(include_url=False, include_context=False, include_input=False)
     first = details[0] if details else {"loc": (), "msg": "invalid request"}
     location = [str(part) for part in first.get("loc", ())]

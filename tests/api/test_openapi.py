@@ -1,0 +1,29 @@
+"""The OpenAPI spec and Swagger UI are generated from the same models and work offline."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+
+def test_spec_lists_routes_and_the_api_key_scheme(app) -> None:  # type: ignore[no-untyped-def]
+    spec = app.test_client().get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert {"/api/health", "/api/system/jobs", "/api/market/status"} <= set(spec["paths"])
+    scheme = spec["components"]["securitySchemes"]["ApiKey"]
+    assert scheme == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    params = spec["paths"]["/api/system/jobs/{job_id}/history"]["get"]["parameters"]
+    limit = next(p for p in params if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 500
+
+
+def test_docs_redirect_to_swagger_that_loads_only_local_assets(app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    assert client.get("/api/docs").location.endswith("/api/swagger")
+    html = client.get("/api/swagger").get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets, "the Swagger page should reference its script and styles"
+    assert all(not a.startswith(("http://", "https://", "//")) for a in assets), assets
+    for asset in assets:
+        if asset.endswith((".js", ".css")):
+            assert client.get(urljoin("/api/swagger", asset)).status_code == 200, asset

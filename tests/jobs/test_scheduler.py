@@ -1,0 +1,87 @@
+"""Scheduled jobs: every run is recorded; a failing job is recorded, not fatal; heartbeats."""
+
+from __future__ import annotations
+
+import time
+
+from apscheduler.triggers.cron import CronTrigger
+
+from scripts.db.heartbeats import latest_heartbeat
+from scripts.db.jobs import job_history, list_jobs, register_job
+from scripts.jobs.registry import JobContext, JobOutcome, JobSpec, all_jobs
+from scripts.jobs.runner import run_recorded
+from scripts.jobs.scheduler_service import SchedulerService
+
+
+def spec(job_id: str, run) -> JobSpec:  # type: ignore[no-untyped-def]
+    return JobSpec(job_id, job_id.title(), "test job", "never", lambda: CronTrigger(hour=1), run)
+
+
+def register(database, job: JobSpec) -> None:  # type: ignore[no-untyped-def]
+    with database.transaction() as connection:
+        register_job(connection, job.job_id, job.name, job.description, job.schedule, None)
+
+
+def test_successful_run_is_recorded_with_rows_and_duration(settings, database) -> None:  # type: ignore[no-untyped-def]
+    job = spec("counting", lambda ctx: JobOutcome(rows_affected=42, message="ok"))
+    register(database, job)
+    assert run_recorded(JobContext(settings, database), job, "manual") == "success"
+    with database.read() as connection:
+        (run,) = job_history(connection, "counting")
+        (record,) = [j for j in list_jobs(connection) if j.job_id == "counting"]
+    assert (run.status, run.rows_affected, run.message, run.trigger) == ("success", 42, "ok",
+                                                                         "manual")
+    assert run.duration_ms is not None and run.finished_at >= run.started_at
+    assert (record.last_status, record.runs, record.successes) == ("success", 1, 1)
+
+
+def test_failing_job_is_recorded_as_failed_and_does_not_raise(settings, database) -> None:  # type: ignore[no-untyped-def]
+    def explode(ctx):  # type: ignore[no-untyped-def]
+        raise ValueError("NSE file had 3 rows, expected 50")
+
+    job = spec("exploding", explode)
+    register(database, job)
+    assert run_recorded(JobContext(settings, database), job, "schedule") == "failed"
+    with database.read() as connection:
+        (run,) = job_history(connection, "exploding")
+        (record,) = [j for j in list_jobs(connection) if j.job_id == "exploding"]
+    assert run.status == "failed" and "expected 50" in run.message
+    assert (record.runs, record.successes, record.last_status) == (1, 0, "failed")
+
+
+def test_builtin_maintenance_jobs_run_cleanly(settings, database) -> None:  # type: ignore[no-untyped-def]
+    ctx = JobContext(settings, database)
+    for job in all_jobs():
+        register(database, job)
+        assert run_recorded(ctx, job, "manual") == "success", job.job_id
+
+
+def test_service_registers_jobs_and_beats(settings, database) -> None:  # type: ignore[no-untyped-def]
+    service = SchedulerService(settings, database)
+    service.start()
+    try:
+        with database.read() as connection:
+            first = latest_heartbeat(connection, "scheduler")
+            jobs = {j.job_id: j for j in list_jobs(connection)}
+        assert first is not None
+        assert set(jobs) == {job.job_id for job in all_jobs()}
+        assert all(j.next_run_at is not None for j in jobs.values())
+        time.sleep(settings.scheduler_heartbeat_seconds * 1.5)
+        with database.read() as connection:
+            later = latest_heartbeat(connection, "scheduler")
+        assert later is not None and later.beat_at > first.beat_at
+        assert {j["job_id"] for j in later.details["jobs"]} == set(jobs)
+    finally:
+        service.stop()
+
+
+def test_jobs_api_lists_registered_jobs_and_history(client, settings, database) -> None:  # type: ignore[no-untyped-def]
+    job = spec("listed", lambda ctx: JobOutcome(rows_affected=1))
+    register(database, job)
+    run_recorded(JobContext(settings, database), job, "manual")
+    jobs = client.get("/api/system/jobs").get_json()["data"]
+    assert [j["job_id"] for j in jobs] == ["listed"] and jobs[0]["successes"] == 1
+    history = client.get("/api/system/jobs/listed/history").get_json()["data"]
+    assert history[0]["status"] == "success" and history[0]["rows_affected"] == 1
+    missing = client.get("/api/system/jobs/nope/history")
+    assert missing.status_code == 404 and missing.get_json()["error"]["field"] == "job_id"
