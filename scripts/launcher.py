@@ -47,26 +47,49 @@ def service_specs(settings: Settings) -> list[ServiceSpec]:
     if settings.mode == "sandbox":
         specs.append(
             ServiceSpec(
-                "sandbox", "Upstox sandbox",
-                [python, "-m", "scripts.upstox_sandbox", "--host", settings.sandbox_host,
-                 "--port", str(settings.sandbox_port)],
-                settings.sandbox_port, "SANDBOX_PORT", settings.sandbox_host,
+                "sandbox",
+                "Upstox sandbox",
+                [
+                    python,
+                    "-m",
+                    "scripts.upstox_sandbox",
+                    "--host",
+                    settings.sandbox_host,
+                    "--port",
+                    str(settings.sandbox_port),
+                ],
+                settings.sandbox_port,
+                "SANDBOX_PORT",
+                settings.sandbox_host,
                 lambda: _http_ok(f"{settings.sandbox_url}/sandbox/health"),
             )
         )
     specs += [
         ServiceSpec(
-            "api", "REST API", [python, "-m", "scripts.api"], settings.api_port, "API_PORT",
-            settings.api_host, lambda: _http_ok(f"{settings.api_url}/api/health"),
+            "api",
+            "REST API",
+            [python, "-m", "scripts.api"],
+            settings.api_port,
+            "API_PORT",
+            settings.api_host,
+            lambda: _http_ok(f"{settings.api_url}/api/health"),
         ),
         ServiceSpec(
-            "scheduler", "Scheduler", [python, "-m", "scripts.jobs.scheduler_service"], None,
-            None, settings.api_host, lambda: _scheduler_running(settings),
+            "scheduler",
+            "Scheduler",
+            [python, "-m", "scripts.jobs.scheduler_service"],
+            None,
+            None,
+            settings.api_host,
+            lambda: _scheduler_running(settings),
         ),
         ServiceSpec(
-            "dashboard", "Dashboard",
+            "dashboard",
+            "Dashboard",
             [python, str(settings.project_root / "dashboard_ui" / "nicegui_dashboard.py")],
-            settings.dashboard_port, "DASHBOARD_PORT", settings.dashboard_host,
+            settings.dashboard_port,
+            "DASHBOARD_PORT",
+            settings.dashboard_host,
             lambda: _http_ok(f"{dashboard_url(settings)}/healthz"),
         ),
     ]
@@ -132,8 +155,10 @@ class Launcher:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         already = self.running_pid(LAUNCHER)
         if already:
-            self.out(f"The platform is already running (launcher pid {already}). "
-                     "Stop it with ./start_nicegui.sh stop")
+            self.out(
+                f"The platform is already running (launcher pid {already}). "
+                "Stop it with ./start_nicegui.sh stop"
+            )
             return 1
         specs = service_specs(self.settings)
         for spec in specs:
@@ -166,47 +191,66 @@ class Launcher:
         log_path = self.run_dir / f"{spec.name}.out"
         with log_path.open("ab") as log_file:
             child = subprocess.Popen(
-                spec.command, cwd=self.settings.project_root, stdout=log_file,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                spec.command,
+                cwd=self.settings.project_root,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         self.children[spec.name] = child
         self.pid_file(spec.name).write_text(str(child.pid))
         deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
         while time.monotonic() < deadline and not self._stopping:
             if child.poll() is not None:
-                self.out(f"{spec.title} exited with code {child.returncode}. Last lines of "
-                         f"{log_path}:\n{_tail(log_path)}")
+                self.out(
+                    f"{spec.title} exited with code {child.returncode}. Last lines of "
+                    f"{log_path}:\n{_tail(log_path)}"
+                )
                 return False
             if spec.is_ready():
                 return True
             time.sleep(0.3)
         if not self._stopping:
-            self.out(f"{spec.title} did not become healthy within {HEALTH_TIMEOUT_SECONDS:.0f} s. "
-                     f"Last lines of {log_path}:\n{_tail(log_path)}")
+            self.out(
+                f"{spec.title} did not become healthy within {HEALTH_TIMEOUT_SECONDS:.0f} s. "
+                f"Last lines of {log_path}:\n{_tail(log_path)}"
+            )
         return False
 
     def _print_ready(self, specs: list[ServiceSpec]) -> None:
         s = self.settings
-        lines = ["", f"Upstox Trading Platform is running in {s.mode_label} mode ({s.mode}).",
-                 f"  Dashboard : {dashboard_url(s)}",
-                 f"  REST API  : {s.api_url}/api  (docs: {s.api_url}/api/docs)"]
+        lines = [
+            "",
+            f"Upstox Trading Platform is running in {s.mode_label} mode ({s.mode}).",
+            f"  Dashboard : {dashboard_url(s)}",
+            f"  REST API  : {s.api_url}/api  (docs: {s.api_url}/api/docs)",
+        ]
         if any(spec.name == "sandbox" for spec in specs):
             lines.append(f"  Sandbox   : {s.sandbox_url}  (built-in Upstox simulator)")
         credentials = s.project_root / ".dashboard_credentials"
-        where = (f"the password is in {credentials}" if credentials.exists()
-                 else "use the password you set")
-        lines += [f"  Login     : user '{s.dashboard_user}'; {where}",
-                  f"  API key   : API_KEY in {s.project_root / '.env'} (header X-API-Key)",
-                  f"  Logs      : {s.log_dir}/",
-                  "Press Ctrl-C to stop (or run ./start_nicegui.sh stop).", ""]
+        where = (
+            f"the password is in {credentials}"
+            if credentials.exists()
+            else "use the password you set"
+        )
+        lines += [
+            f"  Login     : user '{s.dashboard_user}'; {where}",
+            f"  API key   : API_KEY in {s.project_root / '.env'} (header X-API-Key)",
+            f"  Logs      : {s.log_dir}/",
+            "Press Ctrl-C to stop (or run ./start_nicegui.sh stop).",
+            "",
+        ]
         self.out("\n".join(lines))
 
     def _supervise(self) -> int:
         while not self._stopping:
             for name, child in self.children.items():
                 if child.poll() is not None:
-                    self.out(f"{name} stopped unexpectedly (exit code {child.returncode}); "
-                             f"see {self.run_dir / (name + '.out')}. Stopping the platform.")
+                    self.out(
+                        f"{name} stopped unexpectedly (exit code {child.returncode}); "
+                        f"see {self.run_dir / (name + '.out')}. Stopping the platform."
+                    )
                     return 1
             time.sleep(0.5)
         return 0

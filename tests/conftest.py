@@ -167,3 +167,66 @@ def api_server(app, settings: Settings) -> Iterator[LiveServer]:  # type: ignore
     server = LiveServer(app, settings.api_port).start()
     yield server
     server.stop()
+
+
+class SandboxProcess:
+    """The built-in Upstox sandbox as a real process on a free port."""
+
+    def __init__(self, log_path: Path) -> None:
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log = log_path.open("wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scripts.upstox_sandbox",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            cwd=PROJECT_ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 30.0) -> "SandboxProcess":
+        import time
+
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"sandbox exited with {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.url}/sandbox/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("sandbox did not become healthy")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    server = SandboxProcess(tmp_path_factory.mktemp("sandbox") / "sandbox.log").wait_ready()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox_settings(project_root: Path, settings_env: dict[str, str], sandbox) -> Settings:  # type: ignore[no-untyped-def]
+    """Settings of a platform talking to the session's sandbox process."""
+    return load_settings(
+        environ={**settings_env, "UPSTOX_SANDBOX_URL": sandbox.url}, project_root=project_root
+    )

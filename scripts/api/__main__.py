@@ -22,8 +22,12 @@ def main() -> int:
         return 2
     configure_logging(settings, "api")
     app = create_app(settings)
-    log.info("API listening on http://%s:%s (mode %s)", settings.api_host, settings.api_port,
-             settings.mode)
+    log.info(
+        "API listening on http://%s:%s (mode %s)",
+        settings.api_host,
+        settings.api_port,
+        settings.mode,
+    )
     serve(app, host=settings.api_host, port=settings.api_port, threads=8, ident="upstox-platform")
     return 0
 

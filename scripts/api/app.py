@@ -19,6 +19,7 @@ from scripts.api.errors import register_error_handlers, validation_error_respons
 from scripts.api.security import API_KEY_HEADER, install_request_guards
 from scripts.config.settings import Settings
 from scripts.db import Database
+from scripts.services.broker import BrokerService
 from scripts.services.broker_status import BrokerProbe
 
 API_DESCRIPTION = (
@@ -31,8 +32,9 @@ API_DESCRIPTION = (
 def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
     app = OpenAPI(
         __name__,
-        info=Info(title="Upstox Trading Platform API", version=__version__,
-                  description=API_DESCRIPTION),
+        info=Info(
+            title="Upstox Trading Platform API", version=__version__, description=API_DESCRIPTION
+        ),
         security_schemes={"ApiKey": {"type": "apiKey", "in": "header", "name": API_KEY_HEADER}},
         doc_prefix="/api",
         doc_url="/openapi.json",
@@ -43,6 +45,7 @@ def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     ctx = PlatformContext(settings=settings, database=database or Database(settings.database_url))
     ctx.services["broker_probe"] = BrokerProbe(settings)
+    ctx.services["broker"] = BrokerService(settings, ctx.database)
     app.extensions[EXTENSION_KEY] = ctx
     install_request_guards(app, settings.api_key)
     register_error_handlers(app)

@@ -20,15 +20,19 @@ from scripts.services.errors import ServiceError
 log = logging.getLogger(__name__)
 
 _HTTP_CODES = {
-    400: ("bad_request", "The request could not be read. Send valid JSON with "
-          "Content-Type: application/json."),
+    400: (
+        "bad_request",
+        "The request could not be read. Send valid JSON with " "Content-Type: application/json.",
+    ),
     401: ("unauthorized", "Send your API key in the X-API-Key header (API_KEY in .env)."),
     403: ("forbidden", "This API key may not do that."),
     404: ("not_found", "No such endpoint. The list of endpoints is at /api/docs."),
     405: ("method_not_allowed", "This endpoint does not accept that HTTP method."),
     413: ("payload_too_large", "The request body is too large."),
-    415: ("unsupported_media_type", "Send the body as JSON with Content-Type: "
-          "application/json."),
+    415: (
+        "unsupported_media_type",
+        "Send the body as JSON with Content-Type: " "application/json.",
+    ),
 }
 
 

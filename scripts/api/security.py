@@ -2,8 +2,9 @@
 
 Every response carries ``X-Trace-ID`` (the caller's, if it sent a sane one,
 else a new one) and every log line of the request carries it too. Every route
-needs ``X-API-Key`` except the health check and the API docs, so a monitor and
-a curious developer can reach those without a key.
+needs ``X-API-Key`` except the health check and the API docs (so a monitor and
+a curious developer can reach those without a key) and the Upstox login callback
+(the browser lands there; its one-time ``state`` protects it).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from scripts.logging_setup import trace_id_var
 TRACE_HEADER = "X-Trace-ID"
 API_KEY_HEADER = "X-API-Key"
 _SANE_TRACE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-PUBLIC_PATHS = ("/api/health", "/api/openapi.json", "/api/docs")
+PUBLIC_PATHS = ("/api/health", "/api/openapi.json", "/api/docs", "/api/auth/callback")
 PUBLIC_PREFIXES = ("/api/swagger", "/api/oauth2-redirect.html", "/swagger/")
 
 

@@ -34,5 +34,6 @@ class HealthResponse(BaseModel):
 def health():  # type: ignore[no-untyped-def]
     """Version, mode, database, scheduler heartbeat and broker connection."""
     ctx = platform()
-    broker = ctx.services["broker_probe"].status()
+    broker = dict(ctx.services["broker_probe"].status())
+    broker["token"] = ctx.services["broker"].status()
     return success(platform_health(ctx.settings, ctx.database, broker))

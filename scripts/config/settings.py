@@ -125,7 +125,11 @@ def _validate(env: Mapping[str, str], root: Path) -> Settings:
         sandbox_url=_http_url(env, "UPSTOX_SANDBOX_URL", f"http://127.0.0.1:{sandbox_port}"),
         upstox_client_id=env.get("UPSTOX_CLIENT_ID", ""),
         upstox_client_secret=env.get("UPSTOX_CLIENT_SECRET", ""),
-        upstox_redirect_uri=env.get("UPSTOX_REDIRECT_URI", "http://127.0.0.1:5055/callback"),
+        upstox_redirect_uri=_http_url(
+            env,
+            "UPSTOX_REDIRECT_URI",
+            _http_url(env, "API_URL", f"http://127.0.0.1:{api_port}") + "/api/auth/callback",
+        ),
         log_dir=_path(env.get("LOG_DIR", "logs"), root),
         log_level=log_level,
         backup_dir=_path(env.get("BACKUP_DIR", "backups"), root),

@@ -20,8 +20,10 @@ class TableCount:
 def table_counts(connection: Connection) -> list[TableCount]:
     """Row count of every table in the central schema (the schema is small; counts are cheap)."""
     return [
-        TableCount(table.name, int(connection.execute(select(func.count()).select_from(table))
-                                   .scalar_one()))
+        TableCount(
+            table.name,
+            int(connection.execute(select(func.count()).select_from(table)).scalar_one()),
+        )
         for table in metadata.sorted_tables
     ]
 

@@ -106,3 +106,43 @@ market_holidays = Table(
     Column("description", String(255), nullable=False),
     Column("source", String(32), nullable=False),  # bundled | upstox
 )
+
+# --- Upstox session and order audit (revision 0003) ---------------------------
+broker_tokens = Table(
+    "broker_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("mode", String(16), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("user_name", String(255), nullable=False, default=""),
+    Column("email", String(255), nullable=False, default=""),
+    Column("access_token_encrypted", Text, nullable=False),  # Fernet token, never plain
+    Column("issued_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("status", String(16), nullable=False),  # active | expired | revoked
+    Column("status_reason", Text),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_broker_tokens_mode_status", "mode", "status"),
+)
+
+order_audit = Table(
+    "order_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("trace_id", String(64), nullable=False),
+    Column("action", String(32), nullable=False),  # place | modify | cancel | ...
+    Column("method", String(8), nullable=False),
+    Column("path", String(255), nullable=False),
+    Column("tag", String(64)),
+    Column("request_json", Text, nullable=False),
+    Column("response_status", Integer),
+    Column("response_json", Text),
+    Column("outcome", String(16), nullable=False),  # sent | accepted | rejected | error
+    Column("order_ids", Text),
+    Column("latency_ms", Integer),
+    Column("error_message", Text),
+    Index("ix_order_audit_created", "created_at"),
+    Index("ix_order_audit_tag", "tag"),
+)

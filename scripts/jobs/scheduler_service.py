@@ -32,26 +32,39 @@ log = logging.getLogger(__name__)
 class SchedulerService:
     def __init__(self, settings: Settings, database: Database) -> None:
         self.ctx = JobContext(settings=settings, database=database)
-        self.scheduler = BackgroundScheduler(timezone=IST, job_defaults={"coalesce": True,
-                                                                         "max_instances": 1})
+        self.scheduler = BackgroundScheduler(
+            timezone=IST, job_defaults={"coalesce": True, "max_instances": 1}
+        )
         self.started_at = utc_now()
         self.specs = {spec.job_id: spec for spec in all_jobs()}
 
     def start(self) -> None:
         for spec in self.specs.values():
             self.scheduler.add_job(
-                self._run_scheduled, trigger=spec.trigger(), args=[spec], id=spec.job_id,
-                name=spec.name, misfire_grace_time=3600,
+                self._run_scheduled,
+                trigger=spec.trigger(),
+                args=[spec],
+                id=spec.job_id,
+                name=spec.name,
+                misfire_grace_time=3600,
             )
         self.scheduler.add_job(
-            self.beat, "interval", seconds=self.ctx.settings.scheduler_heartbeat_seconds,
+            self.beat,
+            "interval",
+            seconds=self.ctx.settings.scheduler_heartbeat_seconds,
             id="__heartbeat__",
         )
         self.scheduler.start()
         with self.ctx.database.transaction() as connection:
             for spec in self.specs.values():
-                register_job(connection, spec.job_id, spec.name, spec.description, spec.schedule,
-                             self._next_run(spec.job_id))
+                register_job(
+                    connection,
+                    spec.job_id,
+                    spec.name,
+                    spec.description,
+                    spec.schedule,
+                    self._next_run(spec.job_id),
+                )
         self.beat()
         log.info("scheduler started with %d jobs", len(self.specs))
 
@@ -63,8 +76,10 @@ class SchedulerService:
         run_recorded(self.ctx, spec, "schedule", self._next_run(spec.job_id))
 
     def beat(self) -> None:
-        jobs = [{"job_id": job_id, "next_run_at": (self._next_run(job_id) or None)}
-                for job_id in self.specs]
+        jobs = [
+            {"job_id": job_id, "next_run_at": (self._next_run(job_id) or None)}
+            for job_id in self.specs
+        ]
         try:
             with self.ctx.database.transaction() as connection:
                 record_heartbeat(connection, SCHEDULER_SERVICE, self.started_at, {"jobs": jobs})

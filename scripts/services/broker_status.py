@@ -55,8 +55,11 @@ class BrokerProbe:
             # Any HTTP answer (even 401 without a token) proves the host is reachable.
             response = httpx.get(url, timeout=2.0)
         except httpx.HTTPError as error:
-            state.update(ok=False, reachable=False, detail=f"cannot reach {state['host']}: "
-                         f"{type(error).__name__}")
+            state.update(
+                ok=False,
+                reachable=False,
+                detail=f"cannot reach {state['host']}: " f"{type(error).__name__}",
+            )
             return state
         state.update(
             ok=response.status_code < 500,

@@ -44,3 +44,15 @@ class UpstreamUnavailable(ServiceError):
 
     http_status = 502
     code = "upstream_unavailable"
+
+
+class BrokerLoginRequired(ServiceError):
+    """No usable Upstox session: never logged in, logged out, or the daily token expired."""
+
+    http_status = 409
+    code = "broker_login_required"
+
+
+class BrokerRateLimited(ServiceError):
+    http_status = 429
+    code = "broker_rate_limited"

@@ -57,8 +57,9 @@ def test_valid_body_passes(keyed) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_malformed_json_is_400_with_a_fix(keyed) -> None:  # type: ignore[no-untyped-def]
-    response = keyed.post("/api/probe/items", data="{not json",
-                          headers={"Content-Type": "application/json"})
+    response = keyed.post(
+        "/api/probe/items", data="{not json", headers={"Content-Type": "application/json"}
+    )
     body = assert_envelope(response, 400, "bad_request")
     assert "JSON" in body["error"]["message"]
 
@@ -71,8 +72,9 @@ def test_validation_error_is_422_naming_the_field(keyed) -> None:  # type: ignor
 
 
 def test_missing_field_is_named(keyed) -> None:  # type: ignore[no-untyped-def]
-    body = assert_envelope(keyed.post("/api/probe/items", json={"quantity": 1}), 422,
-                           "validation_error")
+    body = assert_envelope(
+        keyed.post("/api/probe/items", json={"quantity": 1}), 422, "validation_error"
+    )
     assert body["error"]["field"] == "symbol"
 
 

@@ -62,8 +62,9 @@ def test_scheduler_state_follows_its_heartbeat(client, database) -> None:  # typ
     fresh = health(client)["scheduler"]
     assert fresh["ok"] is True and fresh["state"] == "running" and fresh["age_seconds"] < 5
     with database.transaction() as connection:
-        connection.execute(update(service_heartbeats).values(beat_at=utc_now() - timedelta(
-            minutes=5)))
+        connection.execute(
+            update(service_heartbeats).values(beat_at=utc_now() - timedelta(minutes=5))
+        )
     stale = health(client)
     assert stale["scheduler"]["state"] == "stale" and stale["status"] == "degraded"
 
@@ -77,8 +78,9 @@ def test_unreachable_sandbox_is_reported(client) -> None:  # type: ignore[no-unt
 def test_reachable_sandbox_is_reported(
     project_root, settings_env, database, fake_broker_host
 ) -> None:  # type: ignore[no-untyped-def]
-    settings = load_settings(environ={**settings_env, "UPSTOX_SANDBOX_URL": fake_broker_host},
-                             project_root=project_root)
+    settings = load_settings(
+        environ={**settings_env, "UPSTOX_SANDBOX_URL": fake_broker_host}, project_root=project_root
+    )
     broker = health(create_app(settings, database).test_client())["broker"]
     assert broker["reachable"] is True and broker["http_status"] == 200
     assert broker["host"] == fake_broker_host

@@ -34,6 +34,11 @@ def test_status_and_next_open(database, moment, status, next_open) -> None:  # t
 def test_endpoint_answers_for_nse_and_rejects_unknown_exchange(client) -> None:  # type: ignore[no-untyped-def]
     data = client.get("/api/market/status").get_json()["data"]
     assert data["exchange"] == "NSE" and data["status"] in {
-        "open", "pre_open", "closed", "holiday", "weekend"}
+        "open",
+        "pre_open",
+        "closed",
+        "holiday",
+        "weekend",
+    }
     bad = client.get("/api/market/status?exchange=XYZ")
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "exchange"

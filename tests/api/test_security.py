@@ -31,8 +31,10 @@ def test_right_key_is_accepted(app, settings) -> None:  # type: ignore[no-untype
 
 
 def test_trace_id_is_echoed_or_generated(client) -> None:  # type: ignore[no-untyped-def]
-    assert client.get("/api/health", headers={"X-Trace-ID": "abc-123"}).headers[
-        "X-Trace-ID"] == "abc-123"
+    assert (
+        client.get("/api/health", headers={"X-Trace-ID": "abc-123"}).headers["X-Trace-ID"]
+        == "abc-123"
+    )
     generated = client.get("/api/health", headers={"X-Trace-ID": "bad id with spaces!"})
     assert generated.headers["X-Trace-ID"] != "bad id with spaces!"
     assert len(generated.headers["X-Trace-ID"]) == 32

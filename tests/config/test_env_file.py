@@ -63,8 +63,9 @@ def test_cli_writes_credentials_file_once(tmp_path: Path, capsys) -> None:  # ty
     credentials = (root / ".dashboard_credentials").read_text()
     assert stat.S_IMODE((root / ".dashboard_credentials").stat().st_mode) == 0o600
     password = credentials.split("password: ")[1].strip()
-    assert verify_password(password, load_settings(environ={}, project_root=root)
-                           .dashboard_password_hash)
+    assert verify_password(
+        password, load_settings(environ={}, project_root=root).dashboard_password_hash
+    )
     assert main(["ensure", str(root)]) == 0
     assert (root / ".dashboard_credentials").read_text() == credentials
     assert "Created" in capsys.readouterr().out

@@ -78,8 +78,14 @@ def test_unknown_mode_lists_the_valid_ones(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["mysql://x@y/z", "postgresql://", "postgresql://host:99999999/db", "postgresql://host",
-     "sqlite://", "not a url"],
+    [
+        "mysql://x@y/z",
+        "postgresql://",
+        "postgresql://host:99999999/db",
+        "postgresql://host",
+        "sqlite://",
+        "not a url",
+    ],
 )
 def test_malformed_database_url_is_rejected(tmp_path: Path, url: str) -> None:
     error = error_for(tmp_path, DATABASE_URL=url)
@@ -105,8 +111,9 @@ def test_environment_overrides_env_file(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in GOOD.items()) + "API_PORT=9500\n")
     from_file = load_settings(environ={}, env_file=env_file, project_root=tmp_path)
-    overridden = load_settings(environ={"API_PORT": "9600"}, env_file=env_file,
-                               project_root=tmp_path)
+    overridden = load_settings(
+        environ={"API_PORT": "9600"}, env_file=env_file, project_root=tmp_path
+    )
     assert from_file.api_port == 9500 and overridden.api_port == 9600
 
 

@@ -39,8 +39,13 @@ def test_naive_datetime_is_refused(database: Database) -> None:
         with database.transaction() as connection:
             connection.execute(
                 sync_jobs.insert().values(
-                    job_id="x", name="x", description="", schedule="s", enabled=True,
-                    created_at=datetime(2026, 1, 1), updated_at=datetime(2026, 1, 1),
+                    job_id="x",
+                    name="x",
+                    description="",
+                    schedule="s",
+                    enabled=True,
+                    created_at=datetime(2026, 1, 1),
+                    updated_at=datetime(2026, 1, 1),
                 )
             )
 
@@ -50,14 +55,22 @@ def test_failed_transaction_rolls_back(database: Database) -> None:
     with pytest.raises(RuntimeError):
         with database.transaction() as connection:
             connection.execute(
-                sync_jobs.insert().values(job_id="rolled", name="x", description="",
-                                          schedule="s", enabled=True, created_at=now,
-                                          updated_at=now)
+                sync_jobs.insert().values(
+                    job_id="rolled",
+                    name="x",
+                    description="",
+                    schedule="s",
+                    enabled=True,
+                    created_at=now,
+                    updated_at=now,
+                )
             )
             raise RuntimeError("boom")
     with database.read() as connection:
-        assert connection.execute(select(sync_jobs).where(sync_jobs.c.job_id == "rolled")
-                                  ).first() is None
+        assert (
+            connection.execute(select(sync_jobs).where(sync_jobs.c.job_id == "rolled")).first()
+            is None
+        )
 
 
 def test_ping_reports_an_unreachable_database() -> None:

@@ -11,7 +11,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
 from scripts.db import Database
-from scripts.db.migrate import current_revision, head_revision, upgrade_database
+from alembic.script import ScriptDirectory
+
+from scripts.db.migrate import alembic_config, current_revision, head_revision, upgrade_database
 from scripts.db.schema import index_constituents, market_holidays, metadata, sync_jobs
 from scripts.db.types import utc_now
 
@@ -39,18 +41,29 @@ def schema_snapshot(database: Database) -> dict:
         return snapshot
 
 
-def test_fresh_and_stepwise_upgraded_installs_have_the_same_schema(
-    database_url_factory, tmp_path: Path
+def earlier_revisions() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in script.walk_revisions() if rev.revision != head_revision()]
+
+
+@pytest.mark.parametrize("start", earlier_revisions())
+def test_every_earlier_version_upgrades_to_the_fresh_schema(
+    database_url_factory, tmp_path: Path, start: str
 ) -> None:
     fresh = Database(database_url_factory())
     upgrade_database(fresh, tmp_path / "b1")
     upgraded = Database(database_url_factory())
-    upgrade_database(upgraded, tmp_path / "b2", target="0001")
+    upgrade_database(upgraded, tmp_path / "b2", target=start)
     with upgraded.transaction() as connection:
         connection.execute(
             sync_jobs.insert().values(
-                job_id="old_job", name="Old", description="", schedule="daily", enabled=True,
-                created_at=utc_now(), updated_at=utc_now(),
+                job_id="old_job",
+                name="Old",
+                description="",
+                schedule="daily",
+                enabled=True,
+                created_at=utc_now(),
+                updated_at=utc_now(),
             )
         )
     upgrade_database(upgraded, tmp_path / "b2")
@@ -90,8 +103,10 @@ def test_running_migrate_again_changes_nothing(database: Database, tmp_path: Pat
     assert result.from_revision == result.to_revision == head_revision()
     assert result.backup_path is None
     with database.read() as connection:
-        assert connection.execute(select(func.count()).select_from(index_constituents)
-                                  ).scalar_one() == 50
+        assert (
+            connection.execute(select(func.count()).select_from(index_constituents)).scalar_one()
+            == 50
+        )
 
 
 def test_seed_never_overwrites_refreshed_rows(database: Database, tmp_path: Path) -> None:

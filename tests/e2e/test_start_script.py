@@ -28,10 +28,16 @@ START_TIMEOUT = 240
 
 def copy_checkout(target: Path) -> None:
     """Copy what git would clone (tracked and new, not ignored files) plus a .venv symlink."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=PROJECT_ROOT, check=True,
-        capture_output=True,
-    ).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+            cwd=PROJECT_ROOT,
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = PROJECT_ROOT / name
         if source.is_file():
@@ -46,8 +52,13 @@ class RunningPlatform:
         self.env = env
         self.output: list[str] = []
         self.process = subprocess.Popen(
-            ["./start_nicegui.sh"], cwd=root, env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            ["./start_nicegui.sh"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
 
     def wait_until_ready(self) -> None:
@@ -79,8 +90,11 @@ def platform_copy(tmp_path: Path, database_url_factory) -> Iterator[tuple[Path, 
     root.mkdir()
     copy_checkout(root)
     ports = {name: free_port() for name in ("API_PORT", "DASHBOARD_PORT", "SANDBOX_PORT")}
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "API_",
-                                                                     "UPSTOX_", "DASHBOARD_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "API_", "UPSTOX_", "DASHBOARD_"))
+    }
     env.update({k: str(v) for k, v in ports.items()})
     if postgres_url():
         env["DATABASE_URL"] = database_url_factory().replace("+psycopg", "")
@@ -96,7 +110,9 @@ def test_start_script_runs_everything_and_ctrl_c_stops_it(platform_copy) -> None
     try:
         platform.wait_until_ready()
         banner = "".join(platform.output)
-        assert "SANDBOX mode" in banner and dashboard in banner and ".dashboard_credentials" in banner
+        assert (
+            "SANDBOX mode" in banner and dashboard in banner and ".dashboard_credentials" in banner
+        )
 
         health = httpx.get(f"{api}/api/health", timeout=5).json()["data"]
         assert health["mode"] == "sandbox" and health["database"]["ok"]
@@ -117,8 +133,14 @@ def test_start_script_runs_everything_and_ctrl_c_stops_it(platform_copy) -> None
     assert not list((root / "logs").glob("*.pid"))
     for port in ("API_PORT", "DASHBOARD_PORT", "SANDBOX_PORT"):
         assert port_is_free("127.0.0.1", int(env[port]))
-    stop = subprocess.run(["./start_nicegui.sh", "stop"], cwd=root, env=env, capture_output=True,
-                          text=True, timeout=60)
+    stop = subprocess.run(
+        ["./start_nicegui.sh", "stop"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert stop.returncode == 0 and "not running" in stop.stdout
 
 

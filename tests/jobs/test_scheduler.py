@@ -29,8 +29,12 @@ def test_successful_run_is_recorded_with_rows_and_duration(settings, database) -
     with database.read() as connection:
         (run,) = job_history(connection, "counting")
         (record,) = [j for j in list_jobs(connection) if j.job_id == "counting"]
-    assert (run.status, run.rows_affected, run.message, run.trigger) == ("success", 42, "ok",
-                                                                         "manual")
+    assert (run.status, run.rows_affected, run.message, run.trigger) == (
+        "success",
+        42,
+        "ok",
+        "manual",
+    )
     assert run.duration_ms is not None and run.finished_at >= run.started_at
     assert (record.last_status, record.runs, record.successes) == ("success", 1, 1)
 

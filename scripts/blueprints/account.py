@@ -1,0 +1,35 @@
+"""Upstox account reads: profile and funds & margins."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel
+
+from scripts.api.context import platform
+from scripts.api.envelope import success
+
+blueprint = APIBlueprint(
+    "account",
+    __name__,
+    url_prefix="/api/account",
+    abp_tags=[Tag(name="Account")],
+    abp_security=[{"ApiKey": []}],
+)
+
+
+class FundsQuery(BaseModel):
+    segment: Literal["SEC", "COM"] | None = None
+
+
+@blueprint.get("/profile")
+def profile():  # type: ignore[no-untyped-def]
+    """The Upstox profile: user, email, enabled exchanges, products and order types."""
+    return success(platform().services["broker"].profile())
+
+
+@blueprint.get("/funds")
+def funds(query: FundsQuery):  # type: ignore[no-untyped-def]
+    """Available, used and other margins per segment (SEC = equity, COM = commodity)."""
+    return success(platform().services["broker"].funds(query.segment))

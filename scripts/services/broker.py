@@ -1,0 +1,194 @@
+"""The platform's Upstox session: log in (OAuth), state, log out, and account reads.
+
+Builds the one ``UpstoxClient`` of the process for the configured mode, with
+the token vault as its token source and "mark expired" as its reaction to a
+401, and turns Upstox's typed errors into service errors whose messages tell
+the trader what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from scripts.config.settings import Settings
+from scripts.db import Database
+from scripts.services.errors import (
+    BrokerLoginRequired,
+    BrokerRateLimited,
+    NotFound,
+    ServiceError,
+    UpstreamUnavailable,
+    ValidationFailed,
+)
+from scripts.services.token_vault import TokenState, TokenVault
+from scripts.upstox.client import UpstoxClient
+from scripts.upstox.errors import (
+    InvalidRequest,
+    NotAvailableInMode,
+    RateLimited,
+    TokenExpired,
+    UpstoxError,
+    UpstoxUnavailable,
+)
+from scripts.upstox.hosts import hosts_for_mode
+
+log = logging.getLogger(__name__)
+LOGIN_STATE_TTL_SECONDS = 600
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PendingLogin:
+    created: float
+    return_to: str
+
+
+class BrokerService:
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        client: UpstoxClient | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.vault = TokenVault(database, settings.encryption_keys, settings.mode)
+        self.client = client or UpstoxClient(
+            hosts_for_mode(settings.mode, settings.sandbox_url),
+            token_provider=self.vault.access_token,
+            on_token_expired=self._token_rejected,
+        )
+        self._clock = clock
+        self._pending: dict[str, PendingLogin] = {}
+        self._lock = threading.Lock()
+
+    # --- session -------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        state = self.vault.state().as_dict()
+        state["mode_label"] = self.settings.mode_label
+        state["client_id_configured"] = bool(self.settings.upstox_client_id)
+        return state
+
+    def begin_login(self, return_to: str = "none") -> dict[str, Any]:
+        """A fresh authorization-dialog URL; its ``state`` is accepted once, for 10 minutes."""
+        if not self.settings.upstox_client_id or not self.settings.upstox_client_secret:
+            raise ValidationFailed(
+                "UPSTOX_CLIENT_ID and UPSTOX_CLIENT_SECRET must be set in .env to log in "
+                "(see docs/Upstox.md).",
+                "UPSTOX_CLIENT_ID",
+            )
+        state = secrets.token_urlsafe(24)
+        with self._lock:
+            self._forget_stale_logins()
+            self._pending[state] = PendingLogin(self._clock(), return_to)
+        url = self.client.login_url(
+            client_id=self.settings.upstox_client_id,
+            redirect_uri=self.settings.upstox_redirect_uri,
+            state=state,
+        )
+        return {
+            "login_url": url,
+            "state": state,
+            "redirect_uri": self.settings.upstox_redirect_uri,
+            "expires_in_seconds": LOGIN_STATE_TTL_SECONDS,
+        }
+
+    def complete_login(self, code: str, state: str) -> tuple[TokenState, str]:
+        """Exchange the dialog's ``code``; returns the new session and where to send the user."""
+        with self._lock:
+            self._forget_stale_logins()
+            pending = self._pending.pop(state, None)
+        if pending is None:
+            raise ValidationFailed(
+                "This login link is unknown or older than 10 minutes; start the login again "
+                "(./authenticate.sh or Log in on the Profile & Connection page).",
+                "state",
+            )
+        token = self._call(
+            lambda: self.client.exchange_code(
+                code=code,
+                client_id=self.settings.upstox_client_id,
+                client_secret=self.settings.upstox_client_secret,
+                redirect_uri=self.settings.upstox_redirect_uri,
+            )
+        )
+        session = self.vault.store(
+            token.access_token.get_secret_value(),
+            token.user_id,
+            token.user_name or "",
+            token.email or "",
+        )
+        return session, pending.return_to
+
+    def logout(self) -> dict[str, Any]:
+        """Ends the session at Upstox (best effort) and always locally."""
+        remote = "not logged in"
+        if self.vault.access_token():
+            try:
+                self.client.logout()
+                remote = "logged out at Upstox"
+            except UpstoxError as error:
+                remote = f"Upstox did not confirm the logout ({error.message})"
+                log.warning("Upstox logout failed: %s", error.message)
+        self.vault.revoke("logged out")
+        return {"logged_out": True, "detail": remote, "session": self.status()}
+
+    # --- account reads -----------------------------------------------------------------
+    def profile(self) -> dict[str, Any]:
+        self._require_session()
+        return self._call(self.client.profile).model_dump(mode="json")
+
+    def funds(self, segment: str | None = None) -> dict[str, Any]:
+        self._require_session()
+        return self._call(lambda: self.client.funds(segment)).model_dump(mode="json")  # type: ignore[arg-type]
+
+    # --- helpers -------------------------------------------------------------------------
+    def _require_session(self) -> None:
+        if self.vault.access_token() is None:
+            state = self.vault.state()
+            why = {"expired": "Your Upstox session expired", "revoked": "You logged out of Upstox"}
+            raise BrokerLoginRequired(
+                f"{why.get(state.state, 'You are not logged in to Upstox')} "
+                f"({self.settings.mode_label}). Log in with ./authenticate.sh or the Log in "
+                "button on the Profile & Connection page."
+            )
+
+    def _token_rejected(self, error: UpstoxError) -> None:
+        self.vault.mark_expired(
+            f"Upstox rejected the token ({error.code or error.status}): " f"{error.message}"
+        )
+
+    def _call(self, action: Callable[[], T]) -> T:
+        """Run one client call, translating Upstox errors into service errors."""
+        try:
+            return action()
+        except TokenExpired:
+            raise BrokerLoginRequired(
+                "Upstox says the session is no longer valid; log in again "
+                "(./authenticate.sh or the Profile & Connection page)."
+            ) from None
+        except RateLimited as error:
+            raise BrokerRateLimited(
+                "Upstox's rate limit was reached; try again in a few seconds"
+                + (f" (retry after {error.retry_after:.0f} s)." if error.retry_after else ".")
+            ) from None
+        except (UpstoxUnavailable, NotAvailableInMode) as error:
+            raise UpstreamUnavailable(error.message) from None
+        except InvalidRequest as error:
+            raise ValidationFailed(error.message) from None
+        except UpstoxError as error:
+            if error.status == 404:
+                raise NotFound(f"Upstox: {error.message}") from None
+            detail = f" [{error.code}]" if error.code else ""
+            raise ServiceError(f"Upstox refused the request{detail}: {error.message}") from None
+
+    def _forget_stale_logins(self) -> None:
+        cutoff = self._clock() - LOGIN_STATE_TTL_SECONDS
+        for key in [k for k, v in self._pending.items() if v.created < cutoff]:
+            del self._pending[key]

@@ -1,0 +1,131 @@
+"""The Upstox session through the API, against the real built-in sandbox: OAuth login,
+encrypted token, profile and funds, logout, and a 401 that expires the session everywhere."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from scripts.api.app import create_app
+from scripts.db.schema import broker_tokens
+from scripts.services.broker import BrokerService
+
+IST = ZoneInfo("Asia/Kolkata")
+
+
+@pytest.fixture
+def api(sandbox_settings, database):  # type: ignore[no-untyped-def]
+    app = create_app(sandbox_settings, database)
+    client = app.test_client()
+    client.environ_base["HTTP_X_API_KEY"] = sandbox_settings.api_key
+    return client
+
+
+def dialog_redirect(login_url: str) -> tuple[str, dict[str, str]]:
+    """Open the sandbox's dialog like a browser; returns the callback path and query."""
+    response = httpx.get(login_url, follow_redirects=False, timeout=10)
+    assert response.status_code == 302
+    target = urlsplit(response.headers["location"])
+    return target.path, {k: v[0] for k, v in parse_qs(target.query).items()}
+
+
+def log_in(api) -> dict:  # type: ignore[no-untyped-def]
+    begin = api.post("/api/auth/login", json={}).get_json()["data"]
+    path, query = dialog_redirect(begin["login_url"])
+    assert path == "/api/auth/callback" and query["state"] == begin["state"]
+    response = api.get(path, query_string=query, headers={"X-API-Key": ""})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["data"]
+
+
+def test_no_session_at_first(api) -> None:  # type: ignore[no-untyped-def]
+    state = api.get("/api/auth/status").get_json()["data"]
+    assert (state["state"], state["logged_in"], state["mode_label"]) == ("none", False, "SANDBOX")
+    refused = api.get("/api/account/profile")
+    assert refused.status_code == 409
+    assert "./authenticate.sh" in refused.get_json()["error"]["message"]
+
+
+def test_oauth_login_stores_an_encrypted_token_valid_until_0330_ist(
+    api, database, sandbox_settings, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    with caplog.at_level(logging.DEBUG):
+        session = log_in(api)
+    assert session["logged_in"] and session["user_id"]
+    expires = datetime.fromisoformat(session["expires_at"]).astimezone(IST)
+    assert (expires.hour, expires.minute) == (3, 30)
+    assert timedelta(0) < expires - datetime.now(IST) <= timedelta(hours=24)
+    token = BrokerService(sandbox_settings, database).vault.access_token()
+    assert token and len(token) > 20
+    with database.read() as connection:
+        stored = connection.execute(select(broker_tokens.c.access_token_encrypted)).scalar_one()
+    assert token not in stored
+    assert token not in caplog.text
+    assert token not in api.get("/api/auth/status").get_data(as_text=True)
+    assert token not in api.get("/api/health").get_data(as_text=True)
+
+
+def test_profile_and_funds_come_from_the_sandbox(api) -> None:  # type: ignore[no-untyped-def]
+    session = log_in(api)
+    profile = api.get("/api/account/profile").get_json()["data"]
+    assert profile["user_id"] == session["user_id"] and profile["broker"] == "UPSTOX"
+    assert "NSE" in profile["exchanges"]
+    funds = api.get("/api/account/funds").get_json()["data"]
+    assert float(funds["equity"]["available_margin"]) > 0
+    only_equity = api.get("/api/account/funds?segment=SEC").get_json()["data"]
+    assert only_equity["commodity"] is None
+    bad = api.get("/api/account/funds?segment=XYZ")
+    assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "segment"
+
+
+def test_unknown_or_reused_state_is_refused(api) -> None:  # type: ignore[no-untyped-def]
+    begin = api.post("/api/auth/login", json={}).get_json()["data"]
+    path, query = dialog_redirect(begin["login_url"])
+    forged = api.get(path, query_string={**query, "state": "forged"})
+    assert forged.status_code == 422 and forged.get_json()["error"]["field"] == "state"
+    assert api.get(path, query_string=query).status_code == 200
+    replay = api.get(path, query_string=query)
+    assert replay.status_code == 422
+
+
+def test_callback_can_return_to_the_dashboard(api, sandbox_settings) -> None:  # type: ignore[no-untyped-def]
+    begin = api.post("/api/auth/login", json={"return_to": "dashboard"}).get_json()["data"]
+    path, query = dialog_redirect(begin["login_url"])
+    response = api.get(path, query_string=query)
+    assert response.status_code == 302
+    assert response.location.endswith(f":{sandbox_settings.dashboard_port}/profile?login=ok")
+
+
+def test_logout_ends_the_session(api) -> None:  # type: ignore[no-untyped-def]
+    log_in(api)
+    result = api.post("/api/auth/logout").get_json()["data"]
+    assert result["detail"] == "logged out at Upstox"
+    assert api.get("/api/auth/status").get_json()["data"]["state"] == "revoked"
+    assert api.get("/api/account/profile").status_code == 409
+
+
+def test_a_401_from_upstox_expires_the_session_for_every_process(
+    api, database, sandbox_settings
+) -> None:  # type: ignore[no-untyped-def]
+    BrokerService(sandbox_settings, database).vault.store(
+        "not-a-token-the-sandbox-issued", "SBX001", "Demo", "demo@example.com"
+    )
+    refused = api.get("/api/account/profile")
+    assert refused.status_code == 409
+    assert "no longer valid" in refused.get_json()["error"]["message"]
+    other_process = BrokerService(sandbox_settings, database)
+    state = other_process.vault.state()
+    assert state.state == "expired" and "UDAPI100050" in (state.reason or "")
+    assert other_process.vault.access_token() is None
+
+
+def test_health_shows_token_state(api) -> None:  # type: ignore[no-untyped-def]
+    log_in(api)
+    broker = api.get("/api/health").get_json()["data"]["broker"]
+    assert broker["reachable"] is True and broker["token"]["state"] == "active"

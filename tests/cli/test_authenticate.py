@@ -1,0 +1,81 @@
+"""./authenticate.sh's login in sandbox mode, for real: dialog, callback, token exchange."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from dotenv import dotenv_values
+
+from scripts.api.app import create_app
+from scripts.config.settings import PROJECT_ROOT
+from scripts.services.broker import BrokerService
+from tests.conftest import LiveServer
+
+
+@pytest.fixture
+def cli_env(project_root, settings_env, sandbox) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    secrets = {k: v for k, v in dotenv_values(project_root / ".env").items() if v is not None}
+    env = {k: v for k, v in os.environ.items() if k not in secrets and k != "DATABASE_URL"}
+    return {**env, **secrets, **settings_env, "UPSTOX_SANDBOX_URL": sandbox.url}
+
+
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.cli.authenticate", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_login_without_a_running_api_listens_on_the_redirect_uri(
+    cli_env, sandbox_settings, database
+) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli(cli_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Logged in to Upstox (sandbox)" in result.stdout and "03:30 IST" in result.stdout
+    token = BrokerService(sandbox_settings, database).vault.access_token()
+    assert token and token not in result.stdout + result.stderr
+    status = subprocess.run(
+        [sys.executable, "-m", "scripts.cli.session", "status"],
+        cwd=PROJECT_ROOT,
+        env=cli_env,
+        capture_output=True,
+        text=True,
+    )
+    assert status.returncode == 0 and "active" in status.stdout
+
+
+def test_login_through_the_running_api(cli_env, sandbox_settings, database) -> None:  # type: ignore[no-untyped-def]
+    server = LiveServer(create_app(sandbox_settings, database), sandbox_settings.api_port).start()
+    try:
+        result = run_cli(cli_env)
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert BrokerService(sandbox_settings, database).vault.state().state == "active"
+
+
+def test_logout_command_revokes_the_session(cli_env, sandbox_settings, database) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli(cli_env).returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.cli.session", "logout"],
+        cwd=PROJECT_ROOT,
+        env=cli_env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and "logged out at Upstox" in result.stdout
+    assert BrokerService(sandbox_settings, database).vault.state().state == "revoked"
+
+
+def test_unreachable_sandbox_gives_a_clear_message(cli_env) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli({**cli_env, "UPSTOX_SANDBOX_URL": "http://127.0.0.1:1"})
+    assert result.returncode == 1
+    assert "./start_nicegui.sh starts it" in result.stdout
+    assert "Traceback" not in result.stderr
