@@ -1,4 +1,6 @@
-"""Start, stop and inspect the platform's processes: ``python -m scripts.launcher start|stop|status``.
+"""Start, stop and inspect the platform's processes.
+
+Usage: ``python -m scripts.launcher start|stop|status``.
 
 ``./start_nicegui.sh`` runs ``start`` in the foreground: it refuses to start
 on a busy port (with a message naming the port and the setting to change),

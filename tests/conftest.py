@@ -131,14 +131,14 @@ def settings(project_root: Path, settings_env: dict[str, str]) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, database: Database):  # type: ignore[no-untyped-def]
+def app(settings: Settings, database: Database):
     from scripts.api.app import create_app
 
     return create_app(settings, database)
 
 
 @pytest.fixture
-def client(app, settings: Settings):  # type: ignore[no-untyped-def]
+def client(app, settings: Settings):
     """A test client that sends the API key on every request."""
     test_client = app.test_client()
     test_client.environ_base["HTTP_X_API_KEY"] = settings.api_key
@@ -146,7 +146,7 @@ def client(app, settings: Settings):  # type: ignore[no-untyped-def]
 
 
 class LiveServer:
-    def __init__(self, app, port: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app, port: int) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self._server = make_server("127.0.0.1", port, app, threaded=True)
@@ -162,7 +162,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def api_server(app, settings: Settings) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+def api_server(app, settings: Settings) -> Iterator[LiveServer]:
     """The real API app served over HTTP on the settings' API port."""
     server = LiveServer(app, settings.api_port).start()
     yield server
@@ -225,7 +225,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess
 
 
 @pytest.fixture
-def sandbox_settings(project_root: Path, settings_env: dict[str, str], sandbox) -> Settings:  # type: ignore[no-untyped-def]
+def sandbox_settings(project_root: Path, settings_env: dict[str, str], sandbox) -> Settings:
     """Settings of a platform talking to the session's sandbox process."""
     return load_settings(
         environ={**settings_env, "UPSTOX_SANDBOX_URL": sandbox.url}, project_root=project_root

@@ -8,7 +8,7 @@ import socket
 from scripts.launcher import Launcher, port_is_free, service_specs
 
 
-def test_busy_port_gives_one_clear_message(settings) -> None:  # type: ignore[no-untyped-def]
+def test_busy_port_gives_one_clear_message(settings) -> None:
     messages: list[str] = []
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", settings.api_port))
@@ -22,12 +22,12 @@ def test_busy_port_gives_one_clear_message(settings) -> None:  # type: ignore[no
     assert port_is_free("127.0.0.1", settings.api_port)
 
 
-def test_sandbox_runs_only_in_sandbox_mode(settings) -> None:  # type: ignore[no-untyped-def]
+def test_sandbox_runs_only_in_sandbox_mode(settings) -> None:
     names = [spec.name for spec in service_specs(settings)]
     assert names == ["sandbox", "api", "scheduler", "dashboard"]
 
 
-def test_stale_or_foreign_pid_file_is_ignored(settings) -> None:  # type: ignore[no-untyped-def]
+def test_stale_or_foreign_pid_file_is_ignored(settings) -> None:
     launcher = Launcher(settings, out=lambda _: None)
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     launcher.pid_file("api").write_text(str(os.getppid()))  # alive, but not ours
@@ -37,7 +37,7 @@ def test_stale_or_foreign_pid_file_is_ignored(settings) -> None:  # type: ignore
     assert launcher.running_pid("api") is None
 
 
-def test_stop_when_not_running_says_so(settings) -> None:  # type: ignore[no-untyped-def]
+def test_stop_when_not_running_says_so(settings) -> None:
     messages: list[str] = []
     assert Launcher(settings, out=messages.append).stop() == 0
     assert messages == ["The platform was not running."]

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import webbrowser
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,6 +30,7 @@ from scripts.services.broker import BrokerService
 from scripts.services.errors import ServiceError
 
 LOGIN_TIMEOUT_SECONDS = 300
+Out = Callable[[str], None]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -79,9 +81,10 @@ class _CallbackHandler(BaseHTTPRequestHandler):
         return  # the query holds the one-time code: keep it out of the terminal
 
 
-def login_with_api(settings: Settings, headless: bool, out) -> int:  # type: ignore[no-untyped-def]
+def login_with_api(settings: Settings, headless: bool, out: Out) -> int:
     headers = {"X-API-Key": settings.api_key}
-    begin = httpx.post(f"{settings.api_url}/api/auth/login", json={}, headers=headers, timeout=10)
+    login = f"{settings.api_url}/api/auth/login"
+    begin = httpx.post(login, json={}, headers=headers, timeout=10)
     if begin.status_code != 200:
         out(f"Could not start the login: {begin.json()['error']['message']}")
         return 1
@@ -99,7 +102,7 @@ def login_with_api(settings: Settings, headless: bool, out) -> int:  # type: ign
     return 1
 
 
-def login_standalone(settings: Settings, headless: bool, out) -> int:  # type: ignore[no-untyped-def]
+def login_standalone(settings: Settings, headless: bool, out: Out) -> int:
     redirect = urlsplit(settings.upstox_redirect_uri)
     if redirect.hostname not in LOOPBACK or redirect.scheme != "http":
         out(
@@ -142,7 +145,7 @@ def login_standalone(settings: Settings, headless: bool, out) -> int:  # type: i
     return 1
 
 
-def _open(login_url: str, headless: bool, out) -> None:  # type: ignore[no-untyped-def]
+def _open(login_url: str, headless: bool, out: Out) -> None:
     if headless:
         out("Signing in the sandbox's demo user ...")
         follow_dialog(login_url)
@@ -151,7 +154,7 @@ def _open(login_url: str, headless: bool, out) -> None:  # type: ignore[no-untyp
     webbrowser.open(login_url)
 
 
-def _report(state: dict, out) -> int:  # type: ignore[no-untyped-def]
+def _report(state: dict, out: Out) -> int:
     out(
         f"Logged in to Upstox ({state['mode']}) as {state['user_name'] or state['user_id']} "
         f"(user id {state['user_id']}); the session is valid until {state['expires_at_ist']}."

@@ -146,7 +146,8 @@ class BrokerService:
 
     def funds(self, segment: str | None = None) -> dict[str, Any]:
         self._require_session()
-        return self._call(lambda: self.client.funds(segment)).model_dump(mode="json")  # type: ignore[arg-type]
+        funds = self._call(lambda: self.client.funds(segment))  # type: ignore[arg-type]
+        return funds.model_dump(mode="json")
 
     # --- helpers -------------------------------------------------------------------------
     def _require_session(self) -> None:

@@ -20,7 +20,7 @@ IST = ZoneInfo("Asia/Kolkata")
 
 
 @pytest.fixture
-def api(sandbox_settings, database):  # type: ignore[no-untyped-def]
+def api(sandbox_settings, database):
     app = create_app(sandbox_settings, database)
     client = app.test_client()
     client.environ_base["HTTP_X_API_KEY"] = sandbox_settings.api_key
@@ -35,7 +35,7 @@ def dialog_redirect(login_url: str) -> tuple[str, dict[str, str]]:
     return target.path, {k: v[0] for k, v in parse_qs(target.query).items()}
 
 
-def log_in(api) -> dict:  # type: ignore[no-untyped-def]
+def log_in(api) -> dict:
     begin = api.post("/api/auth/login", json={}).get_json()["data"]
     path, query = dialog_redirect(begin["login_url"])
     assert path == "/api/auth/callback" and query["state"] == begin["state"]
@@ -44,7 +44,7 @@ def log_in(api) -> dict:  # type: ignore[no-untyped-def]
     return response.get_json()["data"]
 
 
-def test_no_session_at_first(api) -> None:  # type: ignore[no-untyped-def]
+def test_no_session_at_first(api) -> None:
     state = api.get("/api/auth/status").get_json()["data"]
     assert (state["state"], state["logged_in"], state["mode_label"]) == ("none", False, "SANDBOX")
     refused = api.get("/api/account/profile")
@@ -54,7 +54,7 @@ def test_no_session_at_first(api) -> None:  # type: ignore[no-untyped-def]
 
 def test_oauth_login_stores_an_encrypted_token_valid_until_0330_ist(
     api, database, sandbox_settings, caplog
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with caplog.at_level(logging.DEBUG):
         session = log_in(api)
     assert session["logged_in"] and session["user_id"]
@@ -71,7 +71,7 @@ def test_oauth_login_stores_an_encrypted_token_valid_until_0330_ist(
     assert token not in api.get("/api/health").get_data(as_text=True)
 
 
-def test_profile_and_funds_come_from_the_sandbox(api) -> None:  # type: ignore[no-untyped-def]
+def test_profile_and_funds_come_from_the_sandbox(api) -> None:
     session = log_in(api)
     profile = api.get("/api/account/profile").get_json()["data"]
     assert profile["user_id"] == session["user_id"] and profile["broker"] == "UPSTOX"
@@ -84,7 +84,7 @@ def test_profile_and_funds_come_from_the_sandbox(api) -> None:  # type: ignore[n
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "segment"
 
 
-def test_unknown_or_reused_state_is_refused(api) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_or_reused_state_is_refused(api) -> None:
     begin = api.post("/api/auth/login", json={}).get_json()["data"]
     path, query = dialog_redirect(begin["login_url"])
     forged = api.get(path, query_string={**query, "state": "forged"})
@@ -94,7 +94,7 @@ def test_unknown_or_reused_state_is_refused(api) -> None:  # type: ignore[no-unt
     assert replay.status_code == 422
 
 
-def test_callback_can_return_to_the_dashboard(api, sandbox_settings) -> None:  # type: ignore[no-untyped-def]
+def test_callback_can_return_to_the_dashboard(api, sandbox_settings) -> None:
     begin = api.post("/api/auth/login", json={"return_to": "dashboard"}).get_json()["data"]
     path, query = dialog_redirect(begin["login_url"])
     response = api.get(path, query_string=query)
@@ -102,7 +102,7 @@ def test_callback_can_return_to_the_dashboard(api, sandbox_settings) -> None:  #
     assert response.location.endswith(f":{sandbox_settings.dashboard_port}/profile?login=ok")
 
 
-def test_logout_ends_the_session(api) -> None:  # type: ignore[no-untyped-def]
+def test_logout_ends_the_session(api) -> None:
     log_in(api)
     result = api.post("/api/auth/logout").get_json()["data"]
     assert result["detail"] == "logged out at Upstox"
@@ -112,7 +112,7 @@ def test_logout_ends_the_session(api) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_401_from_upstox_expires_the_session_for_every_process(
     api, database, sandbox_settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     BrokerService(sandbox_settings, database).vault.store(
         "not-a-token-the-sandbox-issued", "SBX001", "Demo", "demo@example.com"
     )
@@ -125,7 +125,7 @@ def test_a_401_from_upstox_expires_the_session_for_every_process(
     assert other_process.vault.access_token() is None
 
 
-def test_health_shows_token_state(api) -> None:  # type: ignore[no-untyped-def]
+def test_health_shows_token_state(api) -> None:
     log_in(api)
     broker = api.get("/api/health").get_json()["data"]["broker"]
     assert broker["reachable"] is True and broker["token"]["state"] == "active"

@@ -28,12 +28,12 @@ class SandboxHealthHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
+    def log_message(self, *args) -> None:
         return
 
 
 @pytest.fixture
-def fake_broker_host():  # type: ignore[no-untyped-def]
+def fake_broker_host():
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), SandboxHealthHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -41,13 +41,13 @@ def fake_broker_host():  # type: ignore[no-untyped-def]
     server.shutdown()
 
 
-def health(client) -> dict:  # type: ignore[no-untyped-def]
+def health(client) -> dict:
     response = client.get("/api/health")
     assert response.status_code == 200
     return response.get_json()["data"]
 
 
-def test_health_reports_version_mode_and_database(client) -> None:  # type: ignore[no-untyped-def]
+def test_health_reports_version_mode_and_database(client) -> None:
     data = health(client)
     assert data["version"] == __version__
     assert (data["mode"], data["mode_label"]) == ("sandbox", "SANDBOX")
@@ -55,7 +55,7 @@ def test_health_reports_version_mode_and_database(client) -> None:  # type: igno
     assert data["database"]["schema_revision"] == head_revision()
 
 
-def test_scheduler_state_follows_its_heartbeat(client, database) -> None:  # type: ignore[no-untyped-def]
+def test_scheduler_state_follows_its_heartbeat(client, database) -> None:
     assert health(client)["scheduler"]["state"] == "never"
     with database.transaction() as connection:
         record_heartbeat(connection, "scheduler", utc_now(), {"jobs": []})
@@ -69,7 +69,7 @@ def test_scheduler_state_follows_its_heartbeat(client, database) -> None:  # typ
     assert stale["scheduler"]["state"] == "stale" and stale["status"] == "degraded"
 
 
-def test_unreachable_sandbox_is_reported(client) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_sandbox_is_reported(client) -> None:
     broker = health(client)["broker"]
     assert broker["reachable"] is False and broker["ok"] is False
     assert "cannot reach" in broker["detail"]
@@ -77,7 +77,7 @@ def test_unreachable_sandbox_is_reported(client) -> None:  # type: ignore[no-unt
 
 def test_reachable_sandbox_is_reported(
     project_root, settings_env, database, fake_broker_host
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings = load_settings(
         environ={**settings_env, "UPSTOX_SANDBOX_URL": fake_broker_host}, project_root=project_root
     )
@@ -86,7 +86,7 @@ def test_reachable_sandbox_is_reported(
     assert broker["host"] == fake_broker_host
 
 
-def test_database_report_counts_rows(client) -> None:  # type: ignore[no-untyped-def]
+def test_database_report_counts_rows(client) -> None:
     data = client.get("/api/system/database").get_json()["data"]
     counts = {t["table"]: t["rows"] for t in data["tables"]}
     assert counts["index_constituents"] == 50 and counts["market_holidays"] == 30

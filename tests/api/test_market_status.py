@@ -24,14 +24,14 @@ IST = ZoneInfo("Asia/Kolkata")
         (datetime(2026, 12, 24, 16, 0, tzinfo=IST), "closed", "2026-12-28T09:15:00+05:30"),
     ],
 )
-def test_status_and_next_open(database, moment, status, next_open) -> None:  # type: ignore[no-untyped-def]
+def test_status_and_next_open(database, moment, status, next_open) -> None:
     with database.read() as connection:
         result = market_status(connection, moment)
     assert result["status"] == status
     assert result["next_open"] == next_open
 
 
-def test_endpoint_answers_for_nse_and_rejects_unknown_exchange(client) -> None:  # type: ignore[no-untyped-def]
+def test_endpoint_answers_for_nse_and_rejects_unknown_exchange(client) -> None:
     data = client.get("/api/market/status").get_json()["data"]
     assert data["exchange"] == "NSE" and data["status"] in {
         "open",

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urljoin
 
 
-def test_spec_lists_routes_and_the_api_key_scheme(app) -> None:  # type: ignore[no-untyped-def]
+def test_spec_lists_routes_and_the_api_key_scheme(app) -> None:
     spec = app.test_client().get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     assert {"/api/health", "/api/system/jobs", "/api/market/status"} <= set(spec["paths"])
@@ -17,7 +17,7 @@ def test_spec_lists_routes_and_the_api_key_scheme(app) -> None:  # type: ignore[
     assert limit["schema"]["maximum"] == 500
 
 
-def test_docs_redirect_to_swagger_that_loads_only_local_assets(app) -> None:  # type: ignore[no-untyped-def]
+def test_docs_redirect_to_swagger_that_loads_only_local_assets(app) -> None:
     client = app.test_client()
     assert client.get("/api/docs").location.endswith("/api/swagger")
     html = client.get("/api/swagger").get_data(as_text=True)

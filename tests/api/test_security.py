@@ -11,7 +11,7 @@ from scripts.logging_setup import LOG_FORMAT, TraceAndRedactFilter, redact_secre
 
 
 @pytest.mark.parametrize("path", ["/api/system/jobs", "/api/system/database", "/api/market/status"])
-def test_routes_need_the_api_key(app, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_routes_need_the_api_key(app, path: str) -> None:
     anonymous = app.test_client()
     for headers in ({}, {"X-API-Key": "wrong-key-wrong-key-wrong-key-wrong"}):
         response = anonymous.get(path, headers=headers)
@@ -21,16 +21,16 @@ def test_routes_need_the_api_key(app, path: str) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.parametrize("path", ["/api/health", "/api/openapi.json", "/api/swagger"])
-def test_health_and_docs_are_public(app, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_health_and_docs_are_public(app, path: str) -> None:
     assert app.test_client().get(path).status_code == 200
 
 
-def test_right_key_is_accepted(app, settings) -> None:  # type: ignore[no-untyped-def]
+def test_right_key_is_accepted(app, settings) -> None:
     response = app.test_client().get("/api/system/jobs", headers={"X-API-Key": settings.api_key})
     assert response.status_code == 200
 
 
-def test_trace_id_is_echoed_or_generated(client) -> None:  # type: ignore[no-untyped-def]
+def test_trace_id_is_echoed_or_generated(client) -> None:
     assert (
         client.get("/api/health", headers={"X-Trace-ID": "abc-123"}).headers["X-Trace-ID"]
         == "abc-123"
@@ -40,7 +40,7 @@ def test_trace_id_is_echoed_or_generated(client) -> None:  # type: ignore[no-unt
     assert len(generated.headers["X-Trace-ID"]) == 32
 
 
-def test_log_lines_carry_the_trace_id(client) -> None:  # type: ignore[no-untyped-def]
+def test_log_lines_carry_the_trace_id(client) -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(TraceAndRedactFilter())
@@ -49,7 +49,7 @@ def test_log_lines_carry_the_trace_id(client) -> None:  # type: ignore[no-untype
     log.addHandler(handler)
 
     @client.application.before_request
-    def _log_something():  # type: ignore[no-untyped-def]
+    def _log_something():
         log.warning("serving a request")
 
     try:

@@ -35,14 +35,14 @@ def test_earlier_jwt_exp_wins() -> None:
     assert upstox_expiry(issued, "opaque-token") == datetime(2026, 11, 26, 3, 30, tzinfo=IST)
 
 
-def test_expired_token_is_not_handed_out(database) -> None:  # type: ignore[no-untyped-def]
+def test_expired_token_is_not_handed_out(database) -> None:
     vault = TokenVault(database, (fernet_key(),), "sandbox")
     vault.store("tok", "U1", "User", "", issued_at=datetime(2020, 1, 1, tzinfo=timezone.utc))
     assert vault.access_token() is None
     assert vault.state().state == "expired"
 
 
-def test_key_rotation_keeps_tokens_readable(database) -> None:  # type: ignore[no-untyped-def]
+def test_key_rotation_keeps_tokens_readable(database) -> None:
     old, new = fernet_key(), fernet_key()
     TokenVault(database, (old,), "live").store("live-token-123", "U1", "User", "")
     both = TokenVault(database, (new, old), "live")
@@ -53,6 +53,6 @@ def test_key_rotation_keeps_tokens_readable(database) -> None:  # type: ignore[n
     assert wrong.access_token() is None and wrong.state().state == "expired"
 
 
-def test_sessions_are_kept_per_mode(database) -> None:  # type: ignore[no-untyped-def]
+def test_sessions_are_kept_per_mode(database) -> None:
     TokenVault(database, (key := fernet_key(),), "sandbox").store("sbx", "S1", "S", "")
     assert TokenVault(database, (key,), "live").state().state == "none"

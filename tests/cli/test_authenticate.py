@@ -16,7 +16,7 @@ from tests.conftest import LiveServer
 
 
 @pytest.fixture
-def cli_env(project_root, settings_env, sandbox) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def cli_env(project_root, settings_env, sandbox) -> dict[str, str]:
     secrets = {k: v for k, v in dotenv_values(project_root / ".env").items() if v is not None}
     env = {k: v for k, v in os.environ.items() if k not in secrets and k != "DATABASE_URL"}
     return {**env, **secrets, **settings_env, "UPSTOX_SANDBOX_URL": sandbox.url}
@@ -35,7 +35,7 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 def test_login_without_a_running_api_listens_on_the_redirect_uri(
     cli_env, sandbox_settings, database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     result = run_cli(cli_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Logged in to Upstox (sandbox)" in result.stdout and "03:30 IST" in result.stdout
@@ -51,7 +51,7 @@ def test_login_without_a_running_api_listens_on_the_redirect_uri(
     assert status.returncode == 0 and "active" in status.stdout
 
 
-def test_login_through_the_running_api(cli_env, sandbox_settings, database) -> None:  # type: ignore[no-untyped-def]
+def test_login_through_the_running_api(cli_env, sandbox_settings, database) -> None:
     server = LiveServer(create_app(sandbox_settings, database), sandbox_settings.api_port).start()
     try:
         result = run_cli(cli_env)
@@ -61,7 +61,7 @@ def test_login_through_the_running_api(cli_env, sandbox_settings, database) -> N
     assert BrokerService(sandbox_settings, database).vault.state().state == "active"
 
 
-def test_logout_command_revokes_the_session(cli_env, sandbox_settings, database) -> None:  # type: ignore[no-untyped-def]
+def test_logout_command_revokes_the_session(cli_env, sandbox_settings, database) -> None:
     assert run_cli(cli_env).returncode == 0
     result = subprocess.run(
         [sys.executable, "-m", "scripts.cli.session", "logout"],
@@ -74,7 +74,7 @@ def test_logout_command_revokes_the_session(cli_env, sandbox_settings, database)
     assert BrokerService(sandbox_settings, database).vault.state().state == "revoked"
 
 
-def test_unreachable_sandbox_gives_a_clear_message(cli_env) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_sandbox_gives_a_clear_message(cli_env) -> None:
     result = run_cli({**cli_env, "UPSTOX_SANDBOX_URL": "http://127.0.0.1:1"})
     assert result.returncode == 1
     assert "./start_nicegui.sh starts it" in result.stdout

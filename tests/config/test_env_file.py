@@ -57,7 +57,7 @@ def test_new_setting_in_example_is_appended_without_touching_others(tmp_path: Pa
     assert len([line for line in text.splitlines() if line.startswith("NEW_TOKEN=")]) == 1
 
 
-def test_cli_writes_credentials_file_once(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_writes_credentials_file_once(tmp_path: Path, capsys) -> None:
     root = make_project(tmp_path, "p")
     assert main(["ensure", str(root)]) == 0
     credentials = (root / ".dashboard_credentials").read_text()

@@ -18,7 +18,7 @@ GOOD = {
 }
 
 
-def load(tmp_path: Path, **overrides: str):  # type: ignore[no-untyped-def]
+def load(tmp_path: Path, **overrides: str):
     env = {**GOOD, **overrides}
     return load_settings(environ=env, env_file=tmp_path / "missing.env", project_root=tmp_path)
 

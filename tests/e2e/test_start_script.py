@@ -85,7 +85,7 @@ class RunningPlatform:
 
 
 @pytest.fixture
-def platform_copy(tmp_path: Path, database_url_factory) -> Iterator[tuple[Path, dict]]:  # type: ignore[no-untyped-def]
+def platform_copy(tmp_path: Path, database_url_factory) -> Iterator[tuple[Path, dict]]:
     root = tmp_path / "checkout"
     root.mkdir()
     copy_checkout(root)
@@ -101,7 +101,7 @@ def platform_copy(tmp_path: Path, database_url_factory) -> Iterator[tuple[Path, 
     yield root, env
 
 
-def test_start_script_runs_everything_and_ctrl_c_stops_it(platform_copy) -> None:  # type: ignore[no-untyped-def]
+def test_start_script_runs_everything_and_ctrl_c_stops_it(platform_copy) -> None:
     root, env = platform_copy
     api = f"http://127.0.0.1:{env['API_PORT']}"
     dashboard = f"http://127.0.0.1:{env['DASHBOARD_PORT']}"

@@ -13,16 +13,16 @@ from scripts.jobs.runner import run_recorded
 from scripts.jobs.scheduler_service import SchedulerService
 
 
-def spec(job_id: str, run) -> JobSpec:  # type: ignore[no-untyped-def]
+def spec(job_id: str, run) -> JobSpec:
     return JobSpec(job_id, job_id.title(), "test job", "never", lambda: CronTrigger(hour=1), run)
 
 
-def register(database, job: JobSpec) -> None:  # type: ignore[no-untyped-def]
+def register(database, job: JobSpec) -> None:
     with database.transaction() as connection:
         register_job(connection, job.job_id, job.name, job.description, job.schedule, None)
 
 
-def test_successful_run_is_recorded_with_rows_and_duration(settings, database) -> None:  # type: ignore[no-untyped-def]
+def test_successful_run_is_recorded_with_rows_and_duration(settings, database) -> None:
     job = spec("counting", lambda ctx: JobOutcome(rows_affected=42, message="ok"))
     register(database, job)
     assert run_recorded(JobContext(settings, database), job, "manual") == "success"
@@ -39,8 +39,8 @@ def test_successful_run_is_recorded_with_rows_and_duration(settings, database) -
     assert (record.last_status, record.runs, record.successes) == ("success", 1, 1)
 
 
-def test_failing_job_is_recorded_as_failed_and_does_not_raise(settings, database) -> None:  # type: ignore[no-untyped-def]
-    def explode(ctx):  # type: ignore[no-untyped-def]
+def test_failing_job_is_recorded_as_failed_and_does_not_raise(settings, database) -> None:
+    def explode(ctx):
         raise ValueError("NSE file had 3 rows, expected 50")
 
     job = spec("exploding", explode)
@@ -53,14 +53,14 @@ def test_failing_job_is_recorded_as_failed_and_does_not_raise(settings, database
     assert (record.runs, record.successes, record.last_status) == (1, 0, "failed")
 
 
-def test_builtin_maintenance_jobs_run_cleanly(settings, database) -> None:  # type: ignore[no-untyped-def]
+def test_builtin_maintenance_jobs_run_cleanly(settings, database) -> None:
     ctx = JobContext(settings, database)
     for job in all_jobs():
         register(database, job)
         assert run_recorded(ctx, job, "manual") == "success", job.job_id
 
 
-def test_service_registers_jobs_and_beats(settings, database) -> None:  # type: ignore[no-untyped-def]
+def test_service_registers_jobs_and_beats(settings, database) -> None:
     service = SchedulerService(settings, database)
     service.start()
     try:
@@ -79,7 +79,7 @@ def test_service_registers_jobs_and_beats(settings, database) -> None:  # type: 
         service.stop()
 
 
-def test_jobs_api_lists_registered_jobs_and_history(client, settings, database) -> None:  # type: ignore[no-untyped-def]
+def test_jobs_api_lists_registered_jobs_and_history(client, settings, database) -> None:
     job = spec("listed", lambda ctx: JobOutcome(rows_affected=1))
     register(database, job)
     run_recorded(JobContext(settings, database), job, "manual")
