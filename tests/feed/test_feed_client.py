@@ -210,7 +210,7 @@ async def test_watchdog_recycles_a_silent_connection_while_the_market_is_open(sa
         await feed.stop()
 
 
-async def test_401_on_authorize_stops_retrying_and_calls_on_token_expired(sandbox):
+async def test_401_on_authorize_stops_retrying_calls_on_token_expired_and_can_restart(sandbox):
     authorize = CountingAuthorize(sandbox, token="expired-token")
     expired: list[BaseException] = []
     feed = make_feed(authorize, on_token_expired=expired.append)
@@ -224,6 +224,10 @@ async def test_401_on_authorize_stops_retrying_and_calls_on_token_expired(sandbo
         assert getattr(expired[0], "status", None) == 401
         health = feed.health()
         assert health.state == "token_expired" and not health.connected
+        authorize.token = "token-for-U1"  # the trader logged in again
+        feed.start()
+        await feed.wait_connected(3)
+        assert feed.health().state == "connected"
     finally:
         await feed.stop()
 

@@ -16,6 +16,8 @@ import websockets
 from upstox_client.feeder.proto import MarketDataFeedV3_pb2 as sdk_pb2
 from websockets.asyncio.client import connect
 
+from scripts.upstox_sandbox.feed_server import CODE_AUTHENTICATED_PATHS
+
 from tests.feed.feed_fixtures import (
     EQUITY,
     EQUITY_2,
@@ -87,6 +89,7 @@ async def test_authorize_returns_a_single_use_uri_in_both_casings(sandbox):
     uri = data["authorized_redirect_uri"]
     query = parse_qs(urlsplit(uri).query)
     assert uri.startswith("ws://127.0.0.1:") and query["requestId"] and query["code"]
+    assert urlsplit(uri).path in CODE_AUTHENTICATED_PATHS  # the app's auth middleware skips it
     async with connect(uri) as ws:
         assert sdk_pb2.Type.Name((await receive(ws)).type) == "market_info"
     with pytest.raises(websockets.exceptions.InvalidStatus) as rejected:
