@@ -26,6 +26,7 @@ from scripts.services.errors import (
     UpstreamUnavailable,
     ValidationFailed,
 )
+from scripts.services.order_audit import DatabaseOrderAudit
 from scripts.services.token_vault import TokenState, TokenVault
 from scripts.upstox.client import UpstoxClient
 from scripts.upstox.errors import (
@@ -63,6 +64,7 @@ class BrokerService:
             hosts_for_mode(settings.mode, settings.sandbox_url),
             token_provider=self.vault.access_token,
             on_token_expired=self._token_rejected,
+            audit=DatabaseOrderAudit(database, settings.mode),
         )
         self._clock = clock
         self._pending: dict[str, PendingLogin] = {}

@@ -110,6 +110,9 @@ class RecordedServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # one write per response: avoids the 40 ms Nagle/delayed-ACK stall on loopback
+            wbufsize = 1 << 16
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
@@ -140,6 +143,7 @@ class RecordedServer:
                         self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(payload)
+                    self.wfile.flush()
                 except OSError:  # the client gave up (timeout test); nothing to do
                     self.close_connection = True
 

@@ -235,3 +235,22 @@ def test_tag_over_40_chars_is_refused_locally(server, client):
     with pytest.raises(InvalidRequest, match="tag"):
         client.cancel_all_orders(tag="x" * 41)
     assert server.requests == []
+
+
+def test_cancel_all_over_upstox_cap_is_reworded_to_say_narrow_it(server, client):
+    body = {
+        "status": "error",
+        "errors": [{"error_code": "UDAPI1109", "message": "Order count exceeds limit"}],
+    }
+    server.route("DELETE", "/v2/order/multi/cancel", Reply(400, body))
+
+    with pytest.raises(OrderRejected, match="more than 200 match; narrow it") as info:
+        client.cancel_all_orders()
+
+    assert info.value.code == "UDAPI1109"
+
+
+def test_order_book_accepts_the_bare_array_the_doc_page_shows(server, client):
+    rows = recorded("order_book.json")["data"]
+    server.route("GET", "/v2/order/retrieve-all", Reply(body=rows))
+    assert [o.order_id for o in client.order_book()] == ["231019025057849", "231019025057850"]

@@ -1,4 +1,4 @@
-"""Host routing per mode: HFT host for single-order writes, whitelist on Upstox's sandbox (§1.1, §11)."""
+"""Host routing per mode: HFT for single-order writes, whitelist on Upstox's sandbox (§1.1, §11)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,131 @@
+"""Plain Python shapes of what the Upstox feeds deliver, and the feed client's errors.
+
+The rest of the platform sees only these: never protobuf messages, never raw JSON.
+Times are epoch milliseconds (UTC) as Upstox sends them; convert for display only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class DepthQuote:
+    """One row of market depth: the n-th best bid beside the n-th best ask."""
+
+    bid_price: float
+    bid_qty: int
+    ask_price: float
+    ask_qty: int
+
+
+@dataclass(frozen=True, slots=True)
+class OhlcBar:
+    """One OHLC bar; ``interval`` uses the feed's names (``1d``, ``I1``, ``I30``)."""
+
+    interval: str
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: int
+    ts: int  # bar start, epoch ms
+
+
+@dataclass(frozen=True, slots=True)
+class Greeks:
+    delta: float
+    theta: float
+    gamma: float
+    vega: float
+    rho: float
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """One instrument's update from the market feed.
+
+    ``ltp``/``ltt``/``ltq``/``cp`` are always present (every mode carries LTPC).
+    The optional fields are None when the subscription mode does not carry them:
+    ``depth`` and ``ohlc`` come with ``full``/``full_d30`` (``ohlc`` also for
+    indices), ``greeks`` with ``option_greeks`` (and ``full`` for options),
+    ``oi``/``iv``/``volume`` with ``full`` and ``option_greeks``.
+    ``snapshot`` is True for the ``initial_feed`` sent after a subscribe.
+    """
+
+    instrument_key: str
+    ltp: float
+    ltt: int  # last trade time, epoch ms
+    ltq: int
+    cp: float  # previous close
+    mode: str = "ltpc"
+    snapshot: bool = False
+    server_ts: int = 0  # FeedResponse.currentTs, epoch ms
+    is_index: bool = False
+    depth: tuple[DepthQuote, ...] | None = None
+    ohlc: tuple[OhlcBar, ...] | None = None
+    greeks: Greeks | None = None
+    oi: float | None = None
+    iv: float | None = None
+    volume: int | None = None  # volume traded today (vtt)
+    atp: float | None = None  # average traded price
+    total_buy_qty: float | None = None
+    total_sell_qty: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedMessage:
+    """One decoded FeedResponse frame."""
+
+    kind: str  # "initial_feed" | "live_feed" | "market_info"
+    server_ts: int
+    ticks: tuple[Tick, ...] = ()
+    segment_status: dict[str, str] | None = None  # only for market_info
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioUpdate:
+    """One portfolio-stream message: ``update_type`` plus the record as Upstox sent it."""
+
+    update_type: str  # "order" | "position" | "holding" | "gtt_order"
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    """What the dashboard shows about a feed connection.
+
+    ``state`` is one of ``stopped``, ``connecting``, ``connected``, ``backoff``,
+    ``token_expired``. Ages are seconds, None when nothing arrived yet.
+    """
+
+    state: str
+    connected: bool
+    last_message_age_s: float | None
+    last_tick_age_s: float | None
+    reconnect_count: int
+    subscriptions: dict[str, int] = field(default_factory=dict)
+    market_status: dict[str, str] = field(default_factory=dict)
+    last_error: str | None = None
+
+
+class FeedError(Exception):
+    """Base of the feed client's own errors."""
+
+
+class SubscriptionLimitExceeded(FeedError):
+    """A subscribe/change_mode would break Upstox's per-connection key cap for a mode."""
+
+    def __init__(self, mode: str, count: int, cap: int) -> None:
+        super().__init__(
+            f"subscribing would hold {count} keys in mode {mode!r}; "
+            f"Upstox allows {cap} per connection in this combination of modes"
+        )
+        self.mode = mode
+        self.count = count
+        self.cap = cap
+
+
+class FeedTokenExpired(FeedError):
+    """An ``authorize`` callable may raise this to say the access token is dead."""
