@@ -188,6 +188,8 @@ class SandboxProcess:
                 "127.0.0.1",
                 "--port",
                 str(self.port),
+                # Tests of fills and live ticks must not depend on the time of day.
+                "--always-open",
             ],
             cwd=PROJECT_ROOT,
             stdout=self._log,

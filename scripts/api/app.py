@@ -21,6 +21,7 @@ from scripts.config.settings import Settings
 from scripts.db import Database
 from scripts.services.broker import BrokerService
 from scripts.services.broker_status import BrokerProbe
+from scripts.services.market_feed import MarketFeedService
 
 API_DESCRIPTION = (
     "REST API of the self-hosted Upstox trading platform. Every route except "
@@ -46,6 +47,7 @@ def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
     ctx = PlatformContext(settings=settings, database=database or Database(settings.database_url))
     ctx.services["broker_probe"] = BrokerProbe(settings)
     ctx.services["broker"] = BrokerService(settings, ctx.database)
+    ctx.services["market_feed"] = MarketFeedService(ctx.services["broker"])
     app.extensions[EXTENSION_KEY] = ctx
     install_request_guards(app, settings.api_key)
     register_error_handlers(app)

@@ -36,4 +36,5 @@ def health():  # type: ignore[no-untyped-def]
     ctx = platform()
     broker = dict(ctx.services["broker_probe"].status())
     broker["token"] = ctx.services["broker"].status()
+    broker["feed"] = ctx.services["market_feed"].health()
     return success(platform_health(ctx.settings, ctx.database, broker))

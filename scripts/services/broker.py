@@ -143,16 +143,17 @@ class BrokerService:
 
     # --- account reads -----------------------------------------------------------------
     def profile(self) -> dict[str, Any]:
-        self._require_session()
+        self.require_session()
         return self._call(self.client.profile).model_dump(mode="json")
 
     def funds(self, segment: str | None = None) -> dict[str, Any]:
-        self._require_session()
+        self.require_session()
         funds = self._call(lambda: self.client.funds(segment))  # type: ignore[arg-type]
         return funds.model_dump(mode="json")
 
     # --- helpers -------------------------------------------------------------------------
-    def _require_session(self) -> None:
+    def require_session(self) -> None:
+        """Raise ``BrokerLoginRequired`` (with what to do) unless a usable token exists."""
         if self.vault.access_token() is None:
             state = self.vault.state()
             why = {"expired": "Your Upstox session expired", "revoked": "You logged out of Upstox"}

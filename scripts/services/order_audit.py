@@ -38,12 +38,22 @@ class DatabaseOrderAudit:
         tag = body.get("tag") if isinstance(body, dict) else None
         with self._database.transaction() as connection:
             return record_request(
-                connection, self._mode, trace_id_var.get(), action_for(path), method, path, tag,
+                connection,
+                self._mode,
+                trace_id_var.get(),
+                action_for(path),
+                method,
+                path,
+                tag,
                 body,
             )
 
     def response_received(
-        self, handle: object, status: int | None, body: Any, error: Exception | None,
+        self,
+        handle: object,
+        status: int | None,
+        body: Any,
+        error: Exception | None,
         latency_ms: int,
     ) -> None:
         if error is None:
@@ -53,7 +63,13 @@ class DatabaseOrderAudit:
             outcome, message = ("rejected" if rejected else "error"), str(error)
         with self._database.transaction() as connection:
             record_response(
-                connection, int(handle), outcome, status, body, _order_ids(body), latency_ms,
+                connection,
+                int(handle),
+                outcome,
+                status,
+                body,
+                _order_ids(body),
+                latency_ms,
                 message,
             )
 
@@ -65,6 +81,7 @@ def _order_ids(body: Any) -> list[str]:
         single = data.get("order_id")
         return [str(i) for i in ids] + ([str(single)] if single else [])
     if isinstance(data, list):
-        return [str(row["order_id"]) for row in data if isinstance(row, dict) and
-                row.get("order_id")]
+        return [
+            str(row["order_id"]) for row in data if isinstance(row, dict) and row.get("order_id")
+        ]
     return []

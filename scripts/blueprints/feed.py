@@ -1,0 +1,73 @@
+"""The live market feed: health, subscriptions, latest ticks."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, Field, field_validator
+
+from scripts.api.context import platform
+from scripts.api.envelope import success
+
+blueprint = APIBlueprint(
+    "feed",
+    __name__,
+    url_prefix="/api/feed",
+    abp_tags=[Tag(name="Market feed")],
+    abp_security=[{"ApiKey": []}],
+)
+INSTRUMENT_KEY = r"^[A-Z_]+\|[^|]{1,64}$"
+
+
+class SubscribeBody(BaseModel):
+    instrument_keys: list[str] = Field(
+        min_length=1, max_length=500, description="e.g. NSE_EQ|INE002A01018"
+    )
+    mode: Literal["ltpc", "full", "option_greeks", "full_d30"] = "ltpc"
+
+    @field_validator("instrument_keys")
+    @classmethod
+    def _keys_look_like_upstox_keys(cls, keys: list[str]) -> list[str]:
+        import re
+
+        bad = [k for k in keys if not re.match(INSTRUMENT_KEY, k)]
+        if bad:
+            raise ValueError(
+                f"not an instrument key (SEGMENT|ID, e.g. NSE_EQ|INE002A01018): " f"{bad[0]!r}"
+            )
+        return keys
+
+
+class UnsubscribeBody(BaseModel):
+    instrument_keys: list[str] = Field(min_length=1, max_length=500)
+
+
+class TicksQuery(BaseModel):
+    instrument_keys: str = Field(min_length=1, description="comma-separated instrument keys")
+
+
+@blueprint.get("/health")
+def health():
+    """Feed state, last message and tick ages, reconnects, subscriptions per mode."""
+    return success(platform().services["market_feed"].health())
+
+
+@blueprint.post("/subscriptions")
+def subscribe(body: SubscribeBody):
+    """Subscribe instruments in a mode (starts the feed on first use)."""
+    feed = platform().services["market_feed"]
+    return success(feed.subscribe(body.instrument_keys, body.mode))
+
+
+@blueprint.delete("/subscriptions")
+def unsubscribe(body: UnsubscribeBody):
+    """Stop receiving ticks for instruments."""
+    return success(platform().services["market_feed"].unsubscribe(body.instrument_keys))
+
+
+@blueprint.get("/ticks")
+def ticks(query: TicksQuery):
+    """The latest tick of each subscribed instrument asked for."""
+    keys = [k.strip() for k in query.instrument_keys.split(",") if k.strip()]
+    return success(platform().services["market_feed"].latest(keys))
