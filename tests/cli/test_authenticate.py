@@ -79,3 +79,25 @@ def test_unreachable_sandbox_gives_a_clear_message(cli_env) -> None:
     assert result.returncode == 1
     assert "./start_nicegui.sh starts it" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_key_rotation_command_reencrypts_with_the_new_key(
+    cli_env, sandbox_settings, database
+) -> None:
+    from scripts.config.env_file import fernet_key
+
+    assert run_cli(cli_env).returncode == 0
+    token = BrokerService(sandbox_settings, database).vault.access_token()
+    new_key = fernet_key()
+    rotated_env = {**cli_env, "ENCRYPTION_KEY": f"{new_key},{cli_env['ENCRYPTION_KEY']}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.cli.rotate_key"],
+        cwd=PROJECT_ROOT,
+        env=rotated_env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and "Re-encrypted 1" in result.stdout
+    from scripts.services.token_vault import TokenVault
+
+    assert TokenVault(database, (new_key,), "sandbox").access_token() == token
