@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -28,6 +29,10 @@ from .universe import Instrument, Universe
 
 BASE_IV = {"NIFTY": 0.12, "BANKNIFTY": 0.14}
 CIRCUIT_BAND = 0.20  # assumption: a flat ±20% band around the previous close for every stock
+
+
+# Instrument-days of derived minute candles kept in memory (an option chain is ~160).
+CANDLE_CACHE_ENTRIES = 1024
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Market:
         self.prices = prices
         self.universe = universe
         self.calendar = calendar
+        self._candle_cache: OrderedDict[tuple[str, date], list[Candle]] = OrderedDict()
         for inst in universe.base_instruments:
             prices.register(
                 inst.instrument_key, inst.reference_price, inst.is_index, inst.tick_size
@@ -140,11 +146,15 @@ class Market:
         lots = int(20000 * self._volume_factor(inst) * 10 * rng.uniform(0.5, 1.5)) + 10
         return float(lots * inst.lot_size)
 
-    def _derive(self, inst: Instrument, bar: Bar) -> Candle:
-        values = [self.value_at(inst, spot, ts) for ts, spot in bar.points]
+    def _bar_volume(self, inst: Instrument, bar: Bar) -> int:
         volume = int(bar.volume * self._volume_factor(inst))
         if inst.is_derivative:
             volume -= volume % inst.lot_size
+        return volume
+
+    def _derive(self, inst: Instrument, bar: Bar) -> Candle:
+        values = [self.value_at(inst, spot, ts) for ts, spot in bar.points]
+        volume = self._bar_volume(inst, bar)
         return Candle(
             bar.start,
             values[0],
@@ -158,17 +168,34 @@ class Market:
     def minute_candles(
         self, inst: Instrument, day: date, upto: float | None = None
     ) -> list[Candle]:
-        """One-minute candles of a session day, oldest first, cut at ``upto`` (forming bar)."""
+        """One-minute candles of a session day, oldest first, cut at ``upto`` (forming bar).
+
+        Finished minutes never change, so their derived candles are cached per instrument and
+        day and extended as the day goes on; only the forming minute is priced afresh. (Pricing
+        an option's whole day through Black-Scholes on every quote made an option chain take
+        seconds and stalled the event loop.)
+        """
         bars = self.prices.minute_bars(inst.price_driver, day)
+        forming: Bar | None = None
         if upto is not None:
             bounds = self.calendar.session_bounds(day)
             if bounds is not None and bounds[0].timestamp() <= upto < bounds[1].timestamp():
                 _, forming = self.prices.session_so_far(inst.price_driver, upto)
-                idx = int((upto - bounds[0].timestamp()) // 60)
-                bars = bars[:idx] + ([forming] if forming else [])
+                bars = bars[: int((upto - bounds[0].timestamp()) // 60)]
             elif bounds is not None and upto < bounds[0].timestamp():
-                bars = []
-        return [self._derive(inst, b) for b in bars]
+                return []
+        finished = self._finished_candles(inst, day, bars)
+        return finished + ([self._derive(inst, forming)] if forming else [])
+
+    def _finished_candles(self, inst: Instrument, day: date, bars: list[Bar]) -> list[Candle]:
+        key = (inst.instrument_key, day)
+        cached = self._candle_cache.pop(key, [])
+        if len(cached) < len(bars):
+            cached = cached + [self._derive(inst, b) for b in bars[len(cached) :]]
+        self._candle_cache[key] = cached
+        while len(self._candle_cache) > CANDLE_CACHE_ENTRIES:
+            self._candle_cache.popitem(last=False)
+        return cached[: len(bars)]
 
     def daily_candle(self, inst: Instrument, day: date, upto: float | None = None) -> Candle | None:
         """The day's bar: the aggregate of its minute bars where minute history exists."""
@@ -196,15 +223,22 @@ class Market:
         return Candle(bounds[0].timestamp(), o, h, low, c, int(v * self._volume_factor(inst)), 0.0)
 
     # ---- snapshot ------------------------------------------------------------------------
-    def snapshot(self, inst: Instrument, ts: float) -> MarketSnapshot:
-        """Everything a quote or the feed can say about the instrument at ``ts``."""
+    def snapshot(self, inst: Instrument, ts: float, with_bars: bool = True) -> MarketSnapshot:
+        """Everything a quote or the feed can say about the instrument at ``ts``.
+
+        ``with_bars=False`` skips the OHLC bars and the average price (which need the day's
+        candles priced) for callers that show only LTP, volume, depth and greeks, such as the
+        option chain.
+        """
         ltp = self.ltp(inst, ts)
         day = self.calendar.last_session_day(datetime.fromtimestamp(ts, IST))
+        if not with_bars:
+            volume = self._volume_so_far(inst, day, ts)
+            return self._quote(inst, ts, ltp, volume, 0.0, [])
         minutes = self.minute_candles(inst, day, ts)
         volume = sum(c.volume for c in minutes)
         turnover = sum(c.volume * (c.high + c.low + c.close) / 3 for c in minutes)
         avg = round(turnover / volume, 2) if volume else 0.0
-        rng = random.Random(f"{self.prices.seed}|{inst.instrument_key}|{int(ts)}")
         bars: list[OhlcBar] = []
         today = self.daily_candle(inst, day, ts)
         if today is not None:
@@ -227,6 +261,28 @@ class Market:
             block = minutes[len(minutes) - 1 - (len(minutes) - 1) % 30 :]
             o, h, low, c, v = aggregate_candles(block)
             bars.append(OhlcBar("I30", o, h, low, c, v, int(block[0].start * 1000)))
+        return self._quote(inst, ts, ltp, volume, avg, bars)
+
+    def _volume_so_far(self, inst: Instrument, day: date, ts: float) -> int:
+        bars = self.prices.minute_bars(inst.price_driver, day)
+        bounds = self.calendar.session_bounds(day)
+        if bounds is not None and bounds[0].timestamp() <= ts < bounds[1].timestamp():
+            _, forming = self.prices.session_so_far(inst.price_driver, ts)
+            bars = bars[: int((ts - bounds[0].timestamp()) // 60)] + ([forming] if forming else [])
+        elif bounds is not None and ts < bounds[0].timestamp():
+            bars = []
+        return sum(self._bar_volume(inst, b) for b in bars)
+
+    def _quote(
+        self,
+        inst: Instrument,
+        ts: float,
+        ltp: float,
+        volume: int,
+        avg: float,
+        bars: list[OhlcBar],
+    ) -> MarketSnapshot:
+        rng = random.Random(f"{self.prices.seed}|{inst.instrument_key}|{int(ts)}")
         bids: tuple[DepthLevel, ...] = ()
         asks: tuple[DepthLevel, ...] = ()
         tbq = tsq = 0.0

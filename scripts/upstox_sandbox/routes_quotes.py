@@ -284,7 +284,7 @@ async def option_chain(request: web.Request) -> web.Response:
         legs = {}
         for kind, name in (("CE", "call_options"), ("PE", "put_options")):
             inst = strikes[strike][kind]
-            sn = s.market.snapshot(inst, now)
+            sn = s.market.snapshot(inst, now, with_bars=False)
             g = sn.greeks
             legs[name] = {
                 "instrument_key": inst.instrument_key,
