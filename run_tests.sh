@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-COVERAGE_GATE=${COVERAGE_GATE:-70}
+COVERAGE_GATE=${COVERAGE_GATE:-85}
 PYTEST_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,7 +32,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
-echo "== black"; .venv/bin/black --check --quiet scripts dashboard_ui tests bench
+echo "== black"; .venv/bin/black --check scripts dashboard_ui tests bench
 echo "== flake8"; .venv/bin/flake8 scripts dashboard_ui tests bench
 echo "== pytest (${TEST_DATABASE_URL:-sqlite})"
 set +e

@@ -157,8 +157,10 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving and release the port, so a new server can take it at once."""
         self._server.shutdown()
         self._thread.join(timeout=5)
+        self._server.server_close()
 
 
 @pytest.fixture

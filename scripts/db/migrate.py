@@ -101,6 +101,7 @@ def main() -> int:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
     configure_logging(settings, "migrate", to_file=False)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # our own lines say what happened
     database = Database(settings.database_url)
     try:
         result = upgrade_database(database, settings.backup_dir)

@@ -165,7 +165,11 @@ class Transport:
         return result
 
     def _finish_audit(
-        self, handle: object, status: int | None, body: Any, error: Exception | None,
+        self,
+        handle: object,
+        status: int | None,
+        body: Any,
+        error: Exception | None,
         started: float,
     ) -> None:
         latency_ms = int((time.perf_counter() - started) * 1000)

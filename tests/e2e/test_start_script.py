@@ -24,6 +24,9 @@ from tests.conftest import free_port, postgres_url
 
 pytestmark = pytest.mark.e2e
 START_TIMEOUT = 240
+# A user's shell has none of the platform's settings and no pytest/NiceGUI test variables
+# (NiceGUI switches to its screen-test mode when it sees PYTEST_CURRENT_TEST).
+FOREIGN_VARIABLES = ("DATABASE_URL", "API_", "UPSTOX_", "DASHBOARD_", "PYTEST_", "NICEGUI_")
 
 
 def copy_checkout(target: Path) -> None:
@@ -74,7 +77,8 @@ class RunningPlatform:
         raise AssertionError("platform did not start:\n" + "".join(self.output))
 
     def ctrl_c(self) -> int:
-        os.killpg(self.process.pid, signal.SIGINT)
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
         try:
             remaining, _ = self.process.communicate(timeout=60)
         except subprocess.TimeoutExpired:
@@ -90,11 +94,7 @@ def platform_copy(tmp_path: Path, database_url_factory) -> Iterator[tuple[Path, 
     root.mkdir()
     copy_checkout(root)
     ports = {name: free_port() for name in ("API_PORT", "DASHBOARD_PORT", "SANDBOX_PORT")}
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DATABASE_URL", "API_", "UPSTOX_", "DASHBOARD_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN_VARIABLES)}
     env.update({k: str(v) for k, v in ports.items()})
     if postgres_url():
         env["DATABASE_URL"] = database_url_factory().replace("+psycopg", "")
@@ -152,7 +152,7 @@ def log_in_with_browser(dashboard: str, password: str) -> None:
 
     with chromium_page() as page:
         page.goto(f"{dashboard}/login")
-        page.get_by_label("Username").fill("admin")
+        page.get_by_label("User name").fill("admin")
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(f"{dashboard}/", timeout=15000)

@@ -1,0 +1,151 @@
+"""The dashboard's only way to data: async HTTP calls to the platform's REST API.
+
+Pages never open the database; they ask the API, like any other client. The
+calls are asynchronous (``httpx.AsyncClient``) so a slow API never freezes
+NiceGUI's event loop, and they time out quickly so a dead API turns into a
+plain-words message within seconds instead of a spinner that never ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+API_KEY_HEADER = "X-API-Key"
+# Connect fast-fails a stopped API; reads allow for /api/health's own broker probe (2 s).
+DEFAULT_TIMEOUT = httpx.Timeout(6.0, connect=2.0)
+
+
+class ApiProblem(Exception):
+    """Any reason the dashboard could not get data; ``message`` is fit to show a trader."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ApiUnavailable(ApiProblem):
+    """The API could not be reached at all (not running, wrong port, timed out)."""
+
+    def __init__(self, base_url: str, reason: str) -> None:
+        super().__init__(f"The API at {base_url} is not answering.")
+        self.reason = reason
+
+
+class ApiError(ApiProblem):
+    """The API answered with its error envelope; ``message`` is the API's own words."""
+
+    def __init__(
+        self,
+        message: str,
+        code: str,
+        http_status: int,
+        field: str | None = None,
+        trace_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.http_status = http_status
+        self.field = field
+        self.trace_id = trace_id
+
+
+class ApiClient:
+    """Typed access to the REST API's endpoints; every method returns the envelope's ``data``.
+
+    One instance serves the whole dashboard process; its connection pool is
+    created on first use (inside the running event loop) and closed by
+    :meth:`aclose` at shutdown.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self._timeout = timeout
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.AsyncClient(
+                base_url=self.base_url,
+                headers={API_KEY_HEADER: self._api_key},
+                timeout=self._timeout,
+                transport=self._transport,
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """GET ``path`` and return ``data``; raise :class:`ApiUnavailable` or :class:`ApiError`."""
+        try:
+            response = await self._http().get(path, params=params)
+        except httpx.TransportError as error:
+            log.debug("GET %s failed: %s", path, type(error).__name__)
+            raise ApiUnavailable(self.base_url, type(error).__name__) from error
+        return self._data(response)
+
+    def _data(self, response: httpx.Response) -> Any:
+        try:
+            body = response.json()
+        except ValueError:
+            raise ApiError(
+                f"The API at {self.base_url} answered HTTP {response.status_code} "
+                "with something that is not JSON; is another program using its port?",
+                "not_json",
+                response.status_code,
+            ) from None
+        if isinstance(body, dict) and body.get("status") == "success" and "data" in body:
+            return body["data"]
+        error = body.get("error") if isinstance(body, dict) else None
+        if isinstance(error, dict) and error.get("message"):
+            raise ApiError(
+                str(error["message"]),
+                str(error.get("code", "error")),
+                response.status_code,
+                error.get("field"),
+                body.get("trace_id"),
+            )
+        raise ApiError(
+            f"The API answered HTTP {response.status_code} without the expected envelope.",
+            "bad_envelope",
+            response.status_code,
+        )
+
+    # --- endpoints ---------------------------------------------------------
+    async def health(self) -> dict[str, Any]:
+        """Version, mode, database, scheduler and broker state (``GET /api/health``)."""
+        return await self.get("/api/health")
+
+    async def market_status(self, exchange: str = "NSE") -> dict[str, Any]:
+        """open / pre_open / closed / holiday / weekend with the reason and next open."""
+        return await self.get("/api/market/status", {"exchange": exchange})
+
+    async def database_report(self) -> dict[str, Any]:
+        """Dialect, schema revision vs head, size and row count per table."""
+        return await self.get("/api/system/database")
+
+    async def jobs(self) -> list[dict[str, Any]]:
+        """Every scheduled job with schedule, next run, last status and success count."""
+        return await self.get("/api/system/jobs")
+
+    async def job_history(self, job_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest runs of one job."""
+        return await self.get(
+            f"/api/system/jobs/{quote(job_id, safe='')}/history", {"limit": limit}
+        )
