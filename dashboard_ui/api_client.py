@@ -100,6 +100,15 @@ class ApiClient:
             raise ApiUnavailable(self.base_url, type(error).__name__) from error
         return self._data(response)
 
+    async def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        """POST a JSON body to ``path`` and return ``data`` (same errors as :meth:`get`)."""
+        try:
+            response = await self._http().post(path, json=body or {})
+        except httpx.TransportError as error:
+            log.debug("POST %s failed: %s", path, type(error).__name__)
+            raise ApiUnavailable(self.base_url, type(error).__name__) from error
+        return self._data(response)
+
     def _data(self, response: httpx.Response) -> Any:
         try:
             body = response.json()
@@ -149,3 +158,27 @@ class ApiClient:
         return await self.get(
             f"/api/system/jobs/{quote(job_id, safe='')}/history", {"limit": limit}
         )
+
+    async def auth_status(self) -> dict[str, Any]:
+        """Upstox session: mode, state (none/active/expired/revoked), user, expiry."""
+        return await self.get("/api/auth/status")
+
+    async def begin_login(self, return_to: str = "dashboard") -> dict[str, Any]:
+        """A fresh Upstox authorization-dialog URL (the callback returns to the dashboard)."""
+        return await self.post("/api/auth/login", {"return_to": return_to})
+
+    async def logout(self) -> dict[str, Any]:
+        """End the Upstox session."""
+        return await self.post("/api/auth/logout")
+
+    async def profile(self) -> dict[str, Any]:
+        """The Upstox profile (needs a session)."""
+        return await self.get("/api/account/profile")
+
+    async def margins(self) -> dict[str, Any]:
+        """Available, used and collateral margin per segment (needs a session)."""
+        return await self.get("/api/account/margins")
+
+    async def feed_health(self) -> dict[str, Any]:
+        """The market feed's state, last tick age, reconnects and subscriptions."""
+        return await self.get("/api/feed/health")

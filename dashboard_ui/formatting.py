@@ -8,6 +8,7 @@ same way.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -80,3 +81,13 @@ def count(value: int | None) -> str:
     if head:
         groups.insert(0, head)
     return sign + ",".join([*groups, tail])
+
+
+def rupees(value: str | float | None) -> str:
+    """₹ with Indian digit grouping and paise, e.g. ₹10,00,000.00; "—" when unknown."""
+    if value is None:
+        return "—"
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    sign = "-" if amount < 0 else ""
+    whole, paise = f"{abs(amount):.2f}".split(".")
+    return f"{sign}₹{count(int(whole))}.{paise}"

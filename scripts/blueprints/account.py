@@ -24,12 +24,18 @@ class FundsQuery(BaseModel):
 
 
 @blueprint.get("/profile")
-def profile():  # type: ignore[no-untyped-def]
+def profile():
     """The Upstox profile: user, email, enabled exchanges, products and order types."""
     return success(platform().services["broker"].profile())
 
 
 @blueprint.get("/funds")
-def funds(query: FundsQuery):  # type: ignore[no-untyped-def]
+def funds(query: FundsQuery):
     """Available, used and other margins per segment (SEC = equity, COM = commodity)."""
     return success(platform().services["broker"].funds(query.segment))
+
+
+@blueprint.get("/margins")
+def margins():
+    """Available, used and collateral (pledge) margin per segment."""
+    return success(platform().services["broker"].margins())

@@ -151,6 +151,37 @@ class BrokerService:
         funds = self._call(lambda: self.client.funds(segment))  # type: ignore[arg-type]
         return funds.model_dump(mode="json")
 
+    def margins(self) -> dict[str, Any]:
+        """Available, used and collateral margin per segment, for the Funds & Margins page.
+
+        Available and used come from funds v2 per segment; collateral is the margin from
+        pledged holdings, which only funds v3 reports (one figure for the equity side).
+        """
+        funds = self.funds()
+        collateral: str | None
+        try:
+            tree = self._call(self.client.funds_v3)
+            pledge = tree["available_to_trade"]["pledge_available_to_trade"]
+            collateral = str(pledge["margin_from_pledge"]["total"])
+        except (ServiceError, KeyError, TypeError):
+            log.warning("funds v3 gave no pledge figures; collateral is shown as unknown")
+            collateral = None
+        segments = []
+        for name in ("equity", "commodity"):
+            details = funds.get(name)
+            if details is None:
+                continue
+            segments.append(
+                {
+                    "segment": name,
+                    "available": details["available_margin"],
+                    "used": details["used_margin"],
+                    "collateral": collateral if name == "equity" else None,
+                    "details": details,
+                }
+            )
+        return {"segments": segments}
+
     # --- helpers -------------------------------------------------------------------------
     def require_session(self) -> None:
         """Raise ``BrokerLoginRequired`` (with what to do) unless a usable token exists."""

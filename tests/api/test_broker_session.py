@@ -84,6 +84,16 @@ def test_profile_and_funds_come_from_the_sandbox(api) -> None:
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "segment"
 
 
+def test_margins_summarise_each_segment(api) -> None:
+    log_in(api)
+    data = api.get("/api/account/margins").get_json()["data"]
+    segments = {s["segment"]: s for s in data["segments"]}
+    equity = segments["equity"]
+    assert float(equity["available"]) > 0 and equity["collateral"] == "0.0"
+    assert equity["details"]["available_margin"] == equity["available"]
+    assert segments["commodity"]["collateral"] is None
+
+
 def test_unknown_or_reused_state_is_refused(api) -> None:
     begin = api.post("/api/auth/login", json={}).get_json()["data"]
     path, query = dialog_redirect(begin["login_url"])
