@@ -21,9 +21,13 @@ def test_groups_follow_pages_md_order() -> None:
     )  # fmt: skip
 
 
-def test_discovery_finds_the_dashboard_page_in_core() -> None:
+def test_discovery_finds_every_page_module_in_pages_md_order() -> None:
     pages = discover_pages()
-    assert [(p.group, p.title, p.path) for p in pages] == [("Core", "Dashboard", "/")]
+    assert [(p.group, p.title, p.path) for p in pages] == [
+        ("Core", "Dashboard", "/"),
+        ("Account", "Profile & Connection", "/profile"),
+        ("Account", "Funds & Margins", "/funds"),
+    ]
 
 
 def test_grouping_shows_only_groups_with_pages_in_documented_order() -> None:
