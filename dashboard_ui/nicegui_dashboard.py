@@ -22,14 +22,10 @@ def main() -> None:
 
     from dashboard_ui.application import build_dashboard
     from dashboard_ui.layout import APP_TITLE
-    from scripts.config.settings import SettingsError, load_settings
+    from scripts.config.settings import settings_for_command
     from scripts.logging_setup import configure_logging
 
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+    settings = settings_for_command()
     configure_logging(settings, "dashboard")
     build_dashboard(settings)
     ui.run(

@@ -24,7 +24,7 @@ from typing import Callable
 
 import httpx
 
-from scripts.config.settings import Settings, SettingsError, load_settings
+from scripts.config.settings import Settings, settings_for_command
 
 HEALTH_TIMEOUT_SECONDS = 90.0
 STOP_GRACE_SECONDS = 10.0
@@ -345,11 +345,7 @@ def main(argv: list[str]) -> int:
     if command not in ("start", "stop", "status"):
         print("usage: python -m scripts.launcher start|stop|status", file=sys.stderr)
         return 2
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
+    settings = settings_for_command()
     launcher = Launcher(settings, out=lambda text: print(text, flush=True))
     return {"start": launcher.start, "stop": launcher.stop, "status": launcher.status}[command]()
 

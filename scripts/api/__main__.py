@@ -8,18 +8,14 @@ import sys
 from waitress import serve
 
 from scripts.api.app import create_app
-from scripts.config.settings import SettingsError, load_settings
+from scripts.config.settings import settings_for_command
 from scripts.logging_setup import configure_logging
 
 log = logging.getLogger(__name__)
 
 
 def main() -> int:
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
+    settings = settings_for_command()
     configure_logging(settings, "api")
     app = create_app(settings)
     log.info(

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from scripts.config.settings import Settings, SettingsError, load_settings
+from scripts.config.settings import Settings, settings_for_command
 from scripts.db import Database
 from scripts.db.migrate import current_revision, head_revision
 from scripts.services.broker import BrokerService
@@ -173,11 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         "--browser", action="store_true", help="use the browser even in sandbox mode"
     )
     args = parser.parse_args(argv)
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
+    settings = settings_for_command()
     headless = args.headless or (settings.mode == "sandbox" and not args.browser)
     out = lambda text: print(text, flush=True)  # noqa: E731
     try:

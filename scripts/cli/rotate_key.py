@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import sys
 
-from scripts.config.settings import MODES, SettingsError, load_settings
+from scripts.config.settings import MODES, settings_for_command
 from scripts.db import Database
 from scripts.services.token_vault import TokenVault
 
 
 def main() -> int:
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
+    settings = settings_for_command()
     database = Database(settings.database_url)
     try:
         # One pass re-encrypts every row, whatever its mode; the mode only scopes reads.

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from scripts.config.settings import SettingsError, load_settings
+from scripts.config.settings import settings_for_command
 from scripts.db import Database
 from scripts.services.broker import BrokerService
 
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "status"
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
+    settings = settings_for_command()
     database = Database(settings.database_url)
     try:
         broker = BrokerService(settings, database)

@@ -239,3 +239,18 @@ def redact_database_url(url: str) -> str:
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
         return parts._replace(netloc=netloc).geturl()
     return url
+
+
+def settings_for_command() -> Settings:
+    """Settings for a process entry point; a bad value exits with code 2 and one clear line.
+
+    Every command (API, scheduler, dashboard, launcher, CLIs) starts with this, so a
+    misconfiguration reads the same everywhere and never shows a traceback.
+    """
+    import sys
+
+    try:
+        return load_settings()
+    except SettingsError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None

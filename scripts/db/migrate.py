@@ -92,14 +92,10 @@ def backup_sqlite_file(database_url: str, backup_dir: Path, revision: str) -> Pa
 
 
 def main() -> int:
-    from scripts.config.settings import SettingsError, load_settings
+    from scripts.config.settings import settings_for_command
     from scripts.logging_setup import configure_logging
 
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
+    settings = settings_for_command()
     configure_logging(settings, "migrate", to_file=False)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # our own lines say what happened
     database = Database(settings.database_url)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from scripts.config.settings import Settings, SettingsError, load_settings
+from scripts.config.settings import Settings, settings_for_command
 from scripts.db import Database
 from scripts.db.heartbeats import record_heartbeat
 from scripts.db.jobs import register_job
@@ -92,11 +92,7 @@ class SchedulerService:
 
 
 def main() -> int:
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
+    settings = settings_for_command()
     configure_logging(settings, "scheduler")
     database = Database(settings.database_url)
     if current_revision(database) != head_revision():

@@ -122,3 +122,37 @@ def test_repr_never_shows_secrets(tmp_path: Path) -> None:
     text = repr(settings)
     assert GOOD["API_KEY"] not in text and "hunter2" not in text
     assert "***" in text
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["-m", "scripts.api"],
+        ["-m", "scripts.jobs.scheduler_service"],
+        ["-m", "scripts.launcher", "start"],
+        ["-m", "scripts.db.migrate"],
+        ["dashboard_ui/nicegui_dashboard.py"],
+    ],
+)
+def test_every_entry_point_stops_with_one_line_on_a_bad_value(command: list[str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from scripts.config.settings import PROJECT_ROOT
+
+    env = {**os.environ, **GOOD, "API_PORT": "ninety"}
+    env = {k: v for k, v in env.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
+    result = subprocess.run(
+        [sys.executable, *command],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: API_PORT: 'ninety' is not a port number. "
+        "Fix: use a number from 1 to 65535"
+    ]
