@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from scripts.config.settings import Settings
 from scripts.db import Database
 from scripts.jobs import maintenance
+from scripts.jobs.session_check import check_upstox_session
 
 IST = "Asia/Kolkata"
 
@@ -40,10 +42,21 @@ class JobSpec:
     schedule: str  # human-readable, shown on the Background Jobs page
     trigger: Callable[[], BaseTrigger]
     run: Callable[[JobContext], JobOutcome]
+    run_at_start: bool = False  # also once as soon as the scheduler starts
 
 
 def all_jobs() -> list[JobSpec]:
     return [
+        JobSpec(
+            job_id="upstox_session_check",
+            name="Upstox session check",
+            description="Checks the stored Upstox token still works; a refused token is "
+            "marked expired everywhere.",
+            schedule="at start, then every 5 minutes",
+            trigger=lambda: IntervalTrigger(minutes=5, timezone=IST),
+            run=lambda ctx: JobOutcome(message=check_upstox_session(ctx.settings, ctx.database)),
+            run_at_start=True,
+        ),
         JobSpec(
             job_id="db_maintenance",
             name="Database maintenance",

@@ -11,7 +11,7 @@ import logging
 import signal
 import sys
 import threading
-from datetime import datetime
+from datetime import datetime, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -47,6 +47,7 @@ class SchedulerService:
                 id=spec.job_id,
                 name=spec.name,
                 misfire_grace_time=3600,
+                **({"next_run_time": datetime.now(timezone.utc)} if spec.run_at_start else {}),
             )
         self.scheduler.add_job(
             self.beat,

@@ -89,3 +89,26 @@ def test_jobs_api_lists_registered_jobs_and_history(client, settings, database) 
     assert history[0]["status"] == "success" and history[0]["rows_affected"] == 1
     missing = client.get("/api/system/jobs/nope/history")
     assert missing.status_code == 404 and missing.get_json()["error"]["field"] == "job_id"
+
+
+def test_session_check_marks_a_refused_token_expired(sandbox_settings, database) -> None:
+    from scripts.jobs.session_check import check_upstox_session
+    from scripts.services.broker import BrokerService
+
+    assert check_upstox_session(sandbox_settings, database) == "no active session (none)"
+    vault = BrokerService(sandbox_settings, database).vault
+    vault.store("a-token-the-sandbox-forgot", "SBX001", "Demo", "")
+    message = check_upstox_session(sandbox_settings, database)
+    assert message == "the token was refused by Upstox: session marked expired"
+    assert vault.state().state == "expired"
+
+
+def test_session_check_confirms_a_live_session(sandbox_settings, database) -> None:
+    from scripts.api.app import create_app
+    from scripts.jobs.session_check import check_upstox_session
+    from tests.api.test_broker_session import log_in
+
+    client = create_app(sandbox_settings, database).test_client()
+    client.environ_base["HTTP_X_API_KEY"] = sandbox_settings.api_key
+    log_in(client)
+    assert check_upstox_session(sandbox_settings, database) == "session valid"
