@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     except ProtoBuildError as exc:
         logger.error("%s", exc)
         return 1
-    print(path.relative_to(REPO_ROOT))
+    logger.debug("protobuf module ready: %s", path.relative_to(REPO_ROOT))
     return 0
 
 
