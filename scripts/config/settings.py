@@ -103,6 +103,8 @@ def _validate(env: Mapping[str, str], root: Path) -> Settings:
     api_port = _port(env, "API_PORT", 9000)
     sandbox_host = env.get("SANDBOX_HOST", "127.0.0.1")
     sandbox_port = _port(env, "SANDBOX_PORT", 9100)
+    if mode in ("live", "upstox-sandbox"):
+        _require_real_upstox_app(env, mode)
     log_level = env.get("LOG_LEVEL", "INFO").upper()
     if log_level not in LOG_LEVELS:
         raise SettingsError("LOG_LEVEL", f"unknown level {log_level!r}", f"use {LOG_LEVELS}")
@@ -135,6 +137,23 @@ def _validate(env: Mapping[str, str], root: Path) -> Settings:
         backup_dir=_path(env.get("BACKUP_DIR", "backups"), root),
         scheduler_heartbeat_seconds=_positive_int(env, "SCHEDULER_HEARTBEAT_SECONDS", 10),
     )
+
+
+SANDBOX_DEMO_CLIENT_ID = "sandbox-demo-app"  # the built-in sandbox's demo app (.env.example)
+
+
+def _require_real_upstox_app(env: Mapping[str, str], mode: str) -> None:
+    """Live modes need the trader's own Upstox app, not the built-in sandbox's demo app."""
+    fix = "put your Upstox app's API key and secret in .env (see docs/Upstox.md)"
+    client_id = env.get("UPSTOX_CLIENT_ID", "").strip()
+    if not client_id or client_id == SANDBOX_DEMO_CLIENT_ID:
+        raise SettingsError(
+            "UPSTOX_CLIENT_ID", f"mode {mode} needs your own Upstox app, not the sandbox demo", fix
+        )
+    if not env.get("UPSTOX_CLIENT_SECRET", "").strip() or env.get(
+        "UPSTOX_CLIENT_SECRET", ""
+    ).strip().startswith("sandbox-demo"):
+        raise SettingsError("UPSTOX_CLIENT_SECRET", f"mode {mode} needs your app's secret", fix)
 
 
 def _required(env: Mapping[str, str], name: str, min_length: int = 1) -> str:

@@ -37,9 +37,23 @@ def test_defaults_are_the_embedded_sandbox_setup(tmp_path: Path) -> None:
     assert settings.api_url == "http://127.0.0.1:9000"
 
 
+LIVE_APP = {"UPSTOX_CLIENT_ID": "my-upstox-app-key", "UPSTOX_CLIENT_SECRET": "my-app-secret"}
+
+
 def test_live_mode_is_labelled_live(tmp_path: Path) -> None:
-    assert load(tmp_path, UPSTOX_MODE="live").mode_label == "LIVE"
-    assert load(tmp_path, UPSTOX_MODE="upstox-sandbox").mode_label == "SANDBOX"
+    assert load(tmp_path, UPSTOX_MODE="live", **LIVE_APP).mode_label == "LIVE"
+    assert load(tmp_path, UPSTOX_MODE="upstox-sandbox", **LIVE_APP).mode_label == "SANDBOX"
+
+
+def test_switching_to_live_needs_only_the_apps_credentials(tmp_path: Path) -> None:
+    example = {k: "" for k in ("DATABASE_URL", "UPSTOX_REDIRECT_URI")}
+    demo = {"UPSTOX_CLIENT_ID": "sandbox-demo-app", "UPSTOX_CLIENT_SECRET": "sandbox-demo-secret"}
+    error = error_for(tmp_path, UPSTOX_MODE="live", **example, **demo)
+    assert error.variable == "UPSTOX_CLIENT_ID" and "docs/Upstox.md" in str(error)
+    missing_secret = error_for(tmp_path, UPSTOX_MODE="live", UPSTOX_CLIENT_ID="my-key")
+    assert missing_secret.variable == "UPSTOX_CLIENT_SECRET"
+    live = load(tmp_path, UPSTOX_MODE="live", **example, **LIVE_APP)
+    assert live.upstox_redirect_uri == "http://127.0.0.1:9000/api/auth/callback"
 
 
 @pytest.mark.parametrize("secret", list(GOOD))

@@ -10,7 +10,8 @@ from tests.dashboard.test_dashboard_page import panel_text
 
 @pytest.fixture
 def dashboard_env(dashboard_env: dict[str, str]) -> dict[str, str]:
-    return {**dashboard_env, "UPSTOX_MODE": "live"}
+    live_app = {"UPSTOX_CLIENT_ID": "my-upstox-app", "UPSTOX_CLIENT_SECRET": "my-app-secret"}
+    return {**dashboard_env, "UPSTOX_MODE": "live", **live_app}
 
 
 async def test_live_mode_badge_is_red_and_says_real_money(user: User) -> None:
