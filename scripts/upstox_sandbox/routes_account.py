@@ -5,30 +5,33 @@ from __future__ import annotations
 from aiohttp import web
 
 from .charges import money
+from .config import SandboxConfig
 from .envelope import UpstoxError, read_json, success
 from .http_common import resolve, sim_of
 
 routes = web.RouteTableDef()
 
 
+def profile_record(cfg: SandboxConfig) -> dict:
+    """The demo user's profile: served by /v2/user/profile and inside the token response."""
+    return {
+        "email": cfg.email,
+        "exchanges": ["NSE", "NFO", "BSE", "CDS", "BFO", "BCD", "MCX", "NSCOM"],
+        "products": ["D", "I", "CO", "MTF"],
+        "broker": "UPSTOX",
+        "user_id": cfg.user_id,
+        "user_name": cfg.user_name,
+        "order_types": ["MARKET", "LIMIT", "SL", "SL-M"],
+        "user_type": "individual",
+        "poa": True,
+        "ddpi": True,
+        "is_active": True,
+    }
+
+
 @routes.get("/v2/user/profile")
 async def profile(request: web.Request) -> web.Response:
-    cfg = sim_of(request).config
-    return success(
-        {
-            "email": cfg.email,
-            "exchanges": ["NSE", "NFO", "BSE", "CDS", "BFO", "BCD", "MCX", "NSCOM"],
-            "products": ["D", "I", "CO", "MTF"],
-            "broker": "UPSTOX",
-            "user_id": cfg.user_id,
-            "user_name": cfg.user_name,
-            "order_types": ["MARKET", "LIMIT", "SL", "SL-M"],
-            "user_type": "individual",
-            "poa": True,
-            "ddpi": True,
-            "is_active": True,
-        }
-    )
+    return success(profile_record(sim_of(request).config))
 
 
 def _segment_funds(used: float, available: float, span: float, exposure: float) -> dict:

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from .envelope import flat, success
 from .http_common import TOKEN_KEY, sim_of
+from .routes_account import profile_record
 
 routes = web.RouteTableDef()
 
@@ -32,20 +33,9 @@ async def token(request: web.Request) -> web.Response:
     s = sim_of(request)
     form = {k: str(v) for k, v in (await request.post()).items()}
     access, extended = s.tokens.exchange(form, s.clock.now())
-    cfg = s.config
     return flat(
         {
-            "email": cfg.email,
-            "exchanges": ["NSE", "NFO", "BSE", "CDS", "BFO", "BCD", "MCX", "NSCOM"],
-            "products": ["D", "I", "CO", "MTF"],
-            "broker": "UPSTOX",
-            "user_id": cfg.user_id,
-            "user_name": cfg.user_name,
-            "order_types": ["MARKET", "LIMIT", "SL", "SL-M"],
-            "user_type": "individual",
-            "poa": True,
-            "ddpi": True,
-            "is_active": True,
+            **profile_record(s.config),
             "access_token": access,
             "extended_token": extended,
         }
