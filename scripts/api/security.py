@@ -22,7 +22,7 @@ TRACE_HEADER = "X-Trace-ID"
 API_KEY_HEADER = "X-API-Key"
 _SANE_TRACE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 PUBLIC_PATHS = ("/api/health", "/api/openapi.json", "/api/docs", "/api/auth/callback")
-PUBLIC_PREFIXES = ("/api/swagger", "/api/oauth2-redirect.html", "/swagger/")
+PUBLIC_PREFIXES = ("/api/swagger", "/api/oauth2-redirect.html")
 
 
 def install_request_guards(app: Flask, api_key: str) -> None:
