@@ -9,6 +9,7 @@ the backup back.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 import sys
@@ -44,7 +45,10 @@ def alembic_config() -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
+    """The newest migration; read once per process (the health check asks every few seconds
+    and migration files do not change while the platform runs)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the migrations folder has no revisions"
     return head
