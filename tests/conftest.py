@@ -234,3 +234,23 @@ def sandbox_settings(project_root: Path, settings_env: dict[str, str], sandbox) 
     return load_settings(
         environ={**settings_env, "UPSTOX_SANDBOX_URL": sandbox.url}, project_root=project_root
     )
+
+
+@pytest.fixture
+def sandbox_api(sandbox_settings: Settings, database: Database):
+    """A test client (API key set) of the real app, talking to the session's sandbox."""
+    from scripts.api.app import create_app
+
+    app = create_app(sandbox_settings, database)
+    client = app.test_client()
+    client.environ_base["HTTP_X_API_KEY"] = sandbox_settings.api_key
+    yield client
+    app.extensions["upstox_platform"].services["market_feed"].stop()
+
+
+@pytest.fixture
+def sandbox_login(sandbox_api) -> dict:
+    """A logged-in Upstox session (the sandbox's demo user); returns the session state."""
+    from tests.sandbox_session import log_in
+
+    return log_in(sandbox_api)

@@ -5,43 +5,21 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from sqlalchemy import select
 
-from scripts.api.app import create_app
 from scripts.db.schema import broker_tokens
 from scripts.services.broker import BrokerService
+from tests.sandbox_session import dialog_redirect, log_in
 
 IST = ZoneInfo("Asia/Kolkata")
 
 
 @pytest.fixture
-def api(sandbox_settings, database):
-    app = create_app(sandbox_settings, database)
-    client = app.test_client()
-    client.environ_base["HTTP_X_API_KEY"] = sandbox_settings.api_key
-    return client
-
-
-def dialog_redirect(login_url: str) -> tuple[str, dict[str, str]]:
-    """Open the sandbox's dialog like a browser; returns the callback path and query."""
-    response = httpx.get(login_url, follow_redirects=False, timeout=10)
-    assert response.status_code == 302
-    target = urlsplit(response.headers["location"])
-    return target.path, {k: v[0] for k, v in parse_qs(target.query).items()}
-
-
-def log_in(api) -> dict:
-    begin = api.post("/api/auth/login", json={}).get_json()["data"]
-    path, query = dialog_redirect(begin["login_url"])
-    assert path == "/api/auth/callback" and query["state"] == begin["state"]
-    response = api.get(path, query_string=query, headers={"X-API-Key": ""})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["data"]
+def api(sandbox_api):
+    return sandbox_api
 
 
 def test_no_session_at_first(api) -> None:

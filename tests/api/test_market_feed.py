@@ -6,20 +6,15 @@ import time
 
 import pytest
 
-from scripts.api.app import create_app
-from tests.api.test_broker_session import log_in
+from tests.sandbox_session import log_in
 
 RELIANCE = "NSE_EQ|INE002A01018"
 NIFTY = "NSE_INDEX|Nifty 50"
 
 
 @pytest.fixture
-def api(sandbox_settings, database):
-    app = create_app(sandbox_settings, database)
-    client = app.test_client()
-    client.environ_base["HTTP_X_API_KEY"] = sandbox_settings.api_key
-    yield client
-    app.extensions["upstox_platform"].services["market_feed"].stop()
+def api(sandbox_api):
+    return sandbox_api
 
 
 def wait_for_ticks(api, keys: str, count: int, timeout: float = 20.0) -> list[dict]:

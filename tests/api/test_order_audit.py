@@ -7,23 +7,18 @@ from decimal import Decimal
 
 import pytest
 
-from scripts.api.app import create_app
 from scripts.db.order_audit import recent_audit_rows
 from scripts.services.broker import BrokerService
 from scripts.upstox.client import UpstoxClient
 from scripts.upstox.errors import OrderRejected
 from scripts.upstox.hosts import hosts_for_mode
 from scripts.upstox.models import OrderRequest
-from tests.api.test_broker_session import log_in
 
 RELIANCE = "NSE_EQ|INE002A01018"
 
 
 @pytest.fixture
-def broker(sandbox_settings, database) -> BrokerService:
-    client = create_app(sandbox_settings, database).test_client()
-    client.environ_base["HTTP_X_API_KEY"] = sandbox_settings.api_key
-    log_in(client)
+def broker(sandbox_login, sandbox_settings, database) -> BrokerService:
     return BrokerService(sandbox_settings, database)
 
 

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from nicegui.testing.user import User
 
-from scripts.api.app import create_app
 from scripts.services.broker import BrokerService
-from tests.api.test_broker_session import log_in as log_in_to_upstox
 from tests.conftest import TEST_PASSWORD
 from tests.dashboard.test_login import log_in
 
@@ -22,10 +20,8 @@ def settings(sandbox_settings):
 
 
 @pytest.fixture
-def logged_in(sandbox_settings, database) -> None:
-    client = create_app(sandbox_settings, database).test_client()
-    client.environ_base["HTTP_X_API_KEY"] = sandbox_settings.api_key
-    log_in_to_upstox(client)
+def logged_in(sandbox_login) -> None:
+    """The sandbox demo user is logged in before the page opens."""
 
 
 async def log_in_to_dashboard(user: User, page: str) -> None:

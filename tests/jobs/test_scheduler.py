@@ -103,12 +103,7 @@ def test_session_check_marks_a_refused_token_expired(sandbox_settings, database)
     assert vault.state().state == "expired"
 
 
-def test_session_check_confirms_a_live_session(sandbox_settings, database) -> None:
-    from scripts.api.app import create_app
+def test_session_check_confirms_a_live_session(sandbox_login, sandbox_settings, database) -> None:
     from scripts.jobs.session_check import check_upstox_session
-    from tests.api.test_broker_session import log_in
 
-    client = create_app(sandbox_settings, database).test_client()
-    client.environ_base["HTTP_X_API_KEY"] = sandbox_settings.api_key
-    log_in(client)
     assert check_upstox_session(sandbox_settings, database) == "session valid"
