@@ -27,3 +27,13 @@ def test_docs_redirect_to_swagger_that_loads_only_local_assets(app) -> None:
     for asset in assets:
         if asset.endswith((".js", ".css")):
             assert client.get(urljoin("/api/swagger", asset)).status_code == 200, asset
+
+
+def test_spec_says_which_routes_need_the_key(app) -> None:
+    paths = app.test_client().get("/api/openapi.json").get_json()["paths"]
+    needs_key = [{"ApiKey": []}]
+    for public in ("/api/health", "/api/auth/callback"):
+        assert not paths[public]["get"].get("security"), public
+    assert paths["/api/auth/status"]["get"]["security"] == needs_key
+    assert paths["/api/auth/login"]["post"]["security"] == needs_key
+    assert paths["/api/account/profile"]["get"]["security"] == needs_key
