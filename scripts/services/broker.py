@@ -28,7 +28,7 @@ from scripts.services.errors import (
 )
 from scripts.services.order_audit import DatabaseOrderAudit
 from scripts.services.token_vault import TokenState, TokenVault
-from scripts.upstox.client import UpstoxClient
+from scripts.upstox.rest.client import UpstoxClient
 from scripts.upstox.errors import (
     InvalidRequest,
     NotAvailableInMode,

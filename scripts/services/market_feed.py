@@ -18,9 +18,9 @@ from typing import Any
 
 from scripts.services.broker import BrokerService
 from scripts.services.errors import ValidationFailed
-from scripts.upstox.feed import MarketFeed
-from scripts.upstox.feed_thread import FeedThread
-from scripts.upstox.feed_types import SubscriptionLimitExceeded, Tick
+from scripts.upstox.feed.market_stream import MarketFeed
+from scripts.upstox.feed.loop_thread import FeedThread
+from scripts.upstox.feed.events import SubscriptionLimitExceeded, Tick
 
 log = logging.getLogger(__name__)
 FEED_MODES = ("ltpc", "full", "option_greeks", "full_d30")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from scripts.db import Database
-from scripts.db.order_audit import record_request, record_response
+from scripts.db.order_audit_rows import record_request, record_response
 from scripts.logging_setup import trace_id_var
 
 _ACTIONS = (

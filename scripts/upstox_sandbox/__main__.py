@@ -7,8 +7,14 @@ import logging
 
 from aiohttp import web
 
-from .app import create_app
-from .config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ClockSpec, ConfigError, SandboxConfig
+from scripts.upstox_sandbox.server_app import create_app
+from scripts.upstox_sandbox.config import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    ClockSpec,
+    ConfigError,
+    SandboxConfig,
+)
 
 
 def parse_args(argv: list[str] | None = None) -> SandboxConfig:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .clock import IST
+from scripts.upstox_sandbox.clock import IST
 
 # Obviously non-secret demo credentials: the platform's .env.example carries the same values so a
 # fresh install can log in to the sandbox without any real Upstox account.

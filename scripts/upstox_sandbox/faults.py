@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from .envelope import Handler, UpstoxError, error_response
+from scripts.upstox_sandbox.upstox_envelope import Handler, UpstoxError, error_response
 
 KINDS = ("latency", "http_429", "http_500", "http_503", "drop_connection")
 

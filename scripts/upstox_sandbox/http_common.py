@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .envelope import UpstoxError
-from .simulation import Simulation
-from .universe import Instrument
+from scripts.upstox_sandbox.upstox_envelope import UpstoxError
+from scripts.upstox_sandbox.simulation import Simulation
+from scripts.upstox_sandbox.market.universe import Instrument
 
 SIM_KEY = web.AppKey("simulation", Simulation)
 TOKEN_KEY = web.RequestKey("access_token", str)

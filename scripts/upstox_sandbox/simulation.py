@@ -14,19 +14,19 @@ import threading
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from .auth import TokenStore
-from .calendar import TradingCalendar
-from .clock import IST, SandboxClock
-from .config import SandboxConfig
-from .faults import FaultInjector
-from .feed_contract import MarketSnapshot
-from .gtt import GttBook
-from .market import Market
-from .matching import Exchange
-from .portfolio import Holding, Portfolio
-from .prices import PriceModel
-from .ratelimit import RateLimiter
-from .universe import Universe
+from scripts.upstox_sandbox.tokens import TokenStore
+from scripts.upstox_sandbox.market.nse_calendar import TradingCalendar
+from scripts.upstox_sandbox.clock import IST, SandboxClock
+from scripts.upstox_sandbox.config import SandboxConfig
+from scripts.upstox_sandbox.faults import FaultInjector
+from scripts.upstox_sandbox.feed.contract import MarketSnapshot
+from scripts.upstox_sandbox.exchange.gtt_rules import GttBook
+from scripts.upstox_sandbox.market.pricing import Market
+from scripts.upstox_sandbox.exchange.matching import Exchange
+from scripts.upstox_sandbox.exchange.ledger import Holding, Portfolio
+from scripts.upstox_sandbox.market.price_paths import PriceModel
+from scripts.upstox_sandbox.throttle import RateLimiter
+from scripts.upstox_sandbox.market.universe import Universe
 
 log = logging.getLogger(__name__)
 # Demo holdings so the holdings screen is not empty on a fresh start: (symbol, qty, avg price).

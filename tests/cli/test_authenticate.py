@@ -16,10 +16,10 @@ from tests.conftest import LiveServer
 
 
 @pytest.fixture
-def cli_env(project_root, settings_env, sandbox) -> dict[str, str]:
+def cli_env(project_root, settings_env, sandbox_process) -> dict[str, str]:
     secrets = {k: v for k, v in dotenv_values(project_root / ".env").items() if v is not None}
     env = {k: v for k, v in os.environ.items() if k not in secrets and k != "DATABASE_URL"}
-    return {**env, **secrets, **settings_env, "UPSTOX_SANDBOX_URL": sandbox.url}
+    return {**env, **secrets, **settings_env, "UPSTOX_SANDBOX_URL": sandbox_process.url}
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

@@ -105,7 +105,7 @@ def test_start_script_runs_everything_and_ctrl_c_stops_it(platform_copy) -> None
     root, env = platform_copy
     api = f"http://127.0.0.1:{env['API_PORT']}"
     dashboard = f"http://127.0.0.1:{env['DASHBOARD_PORT']}"
-    sandbox = f"http://127.0.0.1:{env['SANDBOX_PORT']}"
+    sandbox_url = f"http://127.0.0.1:{env['SANDBOX_PORT']}"
     platform = RunningPlatform(root, env)
     try:
         platform.wait_until_ready()
@@ -119,7 +119,7 @@ def test_start_script_runs_everything_and_ctrl_c_stops_it(platform_copy) -> None
         assert health["scheduler"]["state"] == "running"
         assert health["broker"]["reachable"] is True
         assert httpx.get(f"{dashboard}/healthz", timeout=5).status_code == 200
-        assert httpx.get(f"{sandbox}/sandbox/health", timeout=5).status_code == 200
+        assert httpx.get(f"{sandbox_url}/sandbox/health", timeout=5).status_code == 200
         for name in ("launcher", "sandbox", "api", "scheduler", "dashboard"):
             assert (root / "logs" / f"{name}.pid").exists(), name
         if env.get("DATABASE_URL") is None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from scripts.upstox.client import UpstoxClient
+from scripts.upstox.rest.client import UpstoxClient
 from scripts.upstox.hosts import UpstoxHosts, hosts_for_mode
 from tests.upstox.recorded_server import (
     FAST_RECONCILE,
@@ -48,20 +48,20 @@ def make_client(server, recorder):
         kw.setdefault("reconcile_policy", FAST_RECONCILE)
         kw.setdefault("timeout", SHORT_TIMEOUT)
         kw.setdefault("sleep", recorder.sleep)
-        client = UpstoxClient(
+        upstox_client = UpstoxClient(
             hosts or hosts_for_mode("sandbox", server.url),
             kw.pop("token_provider", lambda: TEST_TOKEN),
             kw.pop("on_token_expired", recorder.on_token_expired),
             **kw,
         )
-        made.append(client)
-        return client
+        made.append(upstox_client)
+        return upstox_client
 
     yield factory
-    for client in made:
-        client.close()
+    for upstox_client in made:
+        upstox_client.close()
 
 
 @pytest.fixture
-def client(make_client) -> UpstoxClient:
+def upstox_client(make_client) -> UpstoxClient:
     return make_client()

@@ -20,8 +20,8 @@ from typing import Any, Callable
 from urllib.parse import parse_qs
 
 import httpx
-from scripts.upstox.order_reconcile import ReconcilePolicy
-from scripts.upstox.retry import RetryPolicy
+from scripts.upstox.rest.reconcile import ReconcilePolicy
+from scripts.upstox.rest.retry import RetryPolicy
 
 RECORDED = Path(__file__).parent / "recorded"
 TEST_TOKEN = "eyJTEST.tok-SECRET-7f3a9c"

@@ -8,7 +8,7 @@ import pytest
 
 from scripts.upstox.errors import NotAvailableInMode
 from scripts.upstox.hosts import UPSTOX_SANDBOX_PATHS, UpstoxHosts, hosts_for_mode
-from scripts.upstox.models import GttRule, MultiOrderLine, OrderRequest
+from scripts.upstox.rest.models import GttRule, MultiOrderLine, OrderRequest
 from tests.upstox.recorded_server import Reply, recorded
 
 ORDER = OrderRequest(
@@ -54,7 +54,7 @@ def test_single_order_writes_go_to_hft_host_but_multi_and_gtt_do_not(
     server, hft_server, make_client
 ):
     hosts = UpstoxHosts(api=server.url, order=hft_server.url, assets=server.url)
-    client = make_client(hosts)
+    upstox_client = make_client(hosts)
     hft_server.route("POST", "/v3/order/place", Reply(body=recorded("place_v3.json")))
     hft_server.route("POST", "/v2/order/place", Reply(body=recorded("place_v2.json")))
     hft_server.route("PUT", "/v3/order/modify", Reply(body=recorded("modify_v3.json")))
@@ -63,19 +63,19 @@ def test_single_order_writes_go_to_hft_host_but_multi_and_gtt_do_not(
     server.route("POST", "/v3/order/gtt/place", Reply(body=recorded("gtt_ids.json")))
     server.route("GET", "/v2/order/retrieve-all", Reply(body=recorded("order_book.json")))
 
-    client.place_order(ORDER)
-    client.place_order(ORDER, version=2)
-    client.modify_order("1", order_type="LIMIT", price=1.0)
-    client.cancel_order("1", version=2)
-    client.place_multi_order([MultiOrderLine(**ORDER.model_dump(), correlation_id="a")])
-    client.place_gtt(
+    upstox_client.place_order(ORDER)
+    upstox_client.place_order(ORDER, version=2)
+    upstox_client.modify_order("1", order_type="LIMIT", price=1.0)
+    upstox_client.cancel_order("1", version=2)
+    upstox_client.place_multi_order([MultiOrderLine(**ORDER.model_dump(), correlation_id="a")])
+    upstox_client.place_gtt(
         instrument_token="NSE_EQ|INE669E01016",
         transaction_type="BUY",
         quantity=1,
         product="D",
         rules=[GttRule(strategy="ENTRY", trigger_type="ABOVE", trigger_price=7.0)],
     )
-    client.order_book()
+    upstox_client.order_book()
 
     assert [(r.method, r.path) for r in hft_server.requests] == [
         ("POST", "/v3/order/place"),
@@ -98,15 +98,15 @@ def test_upstox_sandbox_mode_refuses_market_data_without_sending(server, make_cl
         mode="upstox-sandbox",
         allowed_paths=UPSTOX_SANDBOX_PATHS,
     )
-    client = make_client(hosts)
+    upstox_client = make_client(hosts)
     server.route("POST", "/v3/order/place", Reply(body=recorded("place_v3.json")))
 
     with pytest.raises(NotAvailableInMode, match="Use mode=sandbox"):
-        client.ltp_quotes(["NSE_EQ|INE848E01016"])
+        upstox_client.ltp_quotes(["NSE_EQ|INE848E01016"])
     with pytest.raises(NotAvailableInMode):
-        client.positions()
+        upstox_client.positions()
     with pytest.raises(NotAvailableInMode):
-        client.download_instruments()
+        upstox_client.download_instruments()
     assert server.requests == []
 
-    assert client.place_order(ORDER).order_ids == ["1644490272000"]
+    assert upstox_client.place_order(ORDER).order_ids == ["1644490272000"]

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from scripts.upstox_sandbox.app import create_app
+from scripts.upstox_sandbox.server_app import create_app
 from scripts.upstox_sandbox.clock import IST
 from scripts.upstox_sandbox.config import (
     DEMO_CLIENT_ID,
@@ -70,7 +70,7 @@ class RunningSandbox:
 
 
 @pytest.fixture(scope="session")
-def sandbox() -> Iterator[RunningSandbox]:
+def running_sandbox() -> Iterator[RunningSandbox]:
     config = SandboxConfig(
         port=_free_port(),
         seed=42,
@@ -110,15 +110,15 @@ def oauth_token(base_url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def token(sandbox: RunningSandbox) -> str:
-    return oauth_token(sandbox.base_url)
+def token(running_sandbox: RunningSandbox) -> str:
+    return oauth_token(running_sandbox.base_url)
 
 
 @pytest.fixture
-def api(sandbox: RunningSandbox, token: str) -> Iterator[httpx.Client]:
+def api(running_sandbox: RunningSandbox, token: str) -> Iterator[httpx.Client]:
     """An authenticated client on a freshly reset sandbox frozen inside the session."""
     with httpx.Client(
-        base_url=sandbox.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        base_url=running_sandbox.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
     ) as client:
         control(client, "reset", {})
         control(client, "clock", {"action": "freeze", "at": MARKET_TIME})

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from tests.upstox_sandbox.conftest import RELIANCE, control, oauth_token
 
-from scripts.upstox_sandbox.charges import order_charges
+from scripts.upstox_sandbox.exchange.charges import order_charges
 
 
 def _order(api, **overrides):
@@ -63,7 +63,7 @@ def test_intraday_round_trip_funds_match_hand_worked_numbers(api):
     buy_id = _order(api).json()["data"]["order_id"]
     buy_px = Decimal(str(_details(api, buy_id)["average_price"]))
     # Hand-worked: intraday margin 20% of 10 x price, plus that order's charges.
-    from scripts.upstox_sandbox.universe import load_base_instruments
+    from scripts.upstox_sandbox.market.universe import load_base_instruments
 
     reliance = next(i for i in load_base_instruments() if i.instrument_key == RELIANCE)
     buy_charges = order_charges(reliance, "I", "BUY", 10, float(buy_px)).total

@@ -23,8 +23,8 @@ def _code(client: httpx.Client) -> str:
     return resp.headers["location"].split("code=")[1]
 
 
-def test_token_is_jwt_expiring_0330_ist_and_code_is_single_use(sandbox, api):
-    with httpx.Client(base_url=sandbox.base_url, follow_redirects=False) as client:
+def test_token_is_jwt_expiring_0330_ist_and_code_is_single_use(running_sandbox, api):
+    with httpx.Client(base_url=running_sandbox.base_url, follow_redirects=False) as client:
         code = _code(client)
         form = {
             "code": code,
@@ -129,7 +129,7 @@ def test_candle_limits_return_documented_codes(api, path, code):
     assert resp.status_code == 400 and resp.json()["errors"][0]["error_code"] == code
 
 
-def test_same_seed_gives_same_prices(api, sandbox):
+def test_same_seed_gives_same_prices(api, running_sandbox):
     from scripts.upstox_sandbox.config import ClockSpec, SandboxConfig
     from scripts.upstox_sandbox.simulation import Simulation
 

@@ -12,10 +12,10 @@ NIFTY = "NSE_INDEX|Nifty 50"
 
 
 @pytest.fixture
-def client(api, sandbox, token):
+def client(api, running_sandbox, token):
     cfg = upstox_client.Configuration()
-    cfg.host = sandbox.base_url
-    cfg.order_host = sandbox.base_url
+    cfg.host = running_sandbox.base_url
+    cfg.order_host = running_sandbox.base_url
     cfg.access_token = token
     return upstox_client.ApiClient(cfg)
 
@@ -38,16 +38,16 @@ def _place(client, **kw):
     return upstox_client.OrderApiV3(client).place_order(upstox_client.PlaceOrderV3Request(**body))
 
 
-def test_login_api_token_exchange(sandbox, api):
+def test_login_api_token_exchange(running_sandbox, api):
     import httpx
 
-    with httpx.Client(base_url=sandbox.base_url) as http:
+    with httpx.Client(base_url=running_sandbox.base_url) as http:
         loc = http.get(
             "/v2/login/authorization/dialog",
             params={"client_id": DEMO_CLIENT_ID, "redirect_uri": REDIRECT},
         ).headers["location"]
     cfg = upstox_client.Configuration()
-    cfg.host = sandbox.base_url
+    cfg.host = running_sandbox.base_url
     resp = upstox_client.LoginApi(upstox_client.ApiClient(cfg)).token(
         "2.0",
         code=loc.split("code=")[1],

@@ -1,0 +1,1 @@
+"""exchange of upstox_sandbox."""

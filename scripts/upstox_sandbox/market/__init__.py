@@ -1,0 +1,1 @@
+"""market of upstox_sandbox."""

@@ -1,0 +1,143 @@
+"""Near-month NIFTY / BANKNIFTY futures and options listed on a given sandbox day.
+
+ASSUMPTION (not from upstox-api.md): NSE index derivatives expire on Tuesdays since Sep 2025;
+NIFTY has weekly and monthly (last Tuesday) expiries, BANKNIFTY monthly only. An expiry that
+falls on a holiday moves to the previous trading day. Lot sizes and freeze quantities are
+illustrative of recent NSE values and change by circular.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from scripts.upstox_sandbox.market.nse_calendar import TradingCalendar
+from scripts.upstox_sandbox.market.universe import BANK_INDEX_KEY, NIFTY_INDEX_KEY, Instrument
+
+EXPIRY_WEEKDAY = 1  # Tuesday (assumption, see module docstring)
+MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+
+
+@dataclass(frozen=True)
+class DerivativeSpec:
+    """Contract terms for one index underlying."""
+
+    symbol: str
+    underlying_key: str
+    code: int  # first digit of sandbox exchange tokens
+    lot_size: int
+    freeze_quantity: int
+    strike_step: int
+    strike_count: int  # strikes each side of the reference price
+    weekly: bool
+
+
+SPECS = (
+    DerivativeSpec("NIFTY", NIFTY_INDEX_KEY, 1, 75, 1800, 50, 40, True),
+    DerivativeSpec("BANKNIFTY", BANK_INDEX_KEY, 2, 35, 900, 100, 40, False),
+)
+
+
+def _last_weekday_of_month(year: int, month: int, weekday: int) -> date:
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    day = nxt - timedelta(days=1)
+    while day.weekday() != weekday:
+        day -= timedelta(days=1)
+    return day
+
+
+def _adjust_for_holiday(day: date, calendar: TradingCalendar) -> date:
+    strict = TradingCalendar(always_open=False)  # expiries follow the real calendar
+    while not strict.is_trading_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def monthly_expiry(day: date, calendar: TradingCalendar) -> date:
+    """The first monthly expiry on or after ``day``."""
+    year, month = day.year, day.month
+    while True:
+        exp = _adjust_for_holiday(_last_weekday_of_month(year, month, EXPIRY_WEEKDAY), calendar)
+        if exp >= day:
+            return exp
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def weekly_expiries(day: date, calendar: TradingCalendar, count: int) -> list[date]:
+    """The next ``count`` weekly expiries on or after ``day``."""
+    out: list[date] = []
+    tuesday = day + timedelta(days=(EXPIRY_WEEKDAY - day.weekday()) % 7)
+    while len(out) < count:
+        exp = _adjust_for_holiday(tuesday, calendar)
+        if exp >= day:
+            out.append(exp)
+        tuesday += timedelta(days=7)
+    return out
+
+
+def trading_symbol(symbol: str, kind: str, expiry: date, strike: int | None = None) -> str:
+    """E.g. ``NIFTY 24500 CE 30 DEC 25`` or ``NIFTY FUT 30 DEC 25``."""
+    tail = f"{expiry.day:02d} {MONTHS[expiry.month - 1]} {expiry.year % 100:02d}"
+    return f"{symbol} FUT {tail}" if kind == "FUT" else f"{symbol} {strike} {kind} {tail}"
+
+
+def _token(spec: DerivativeSpec, expiry: date, strike_idx: int, kind: str) -> str:
+    kind_digit = {"FUT": 0, "CE": 1, "PE": 2}[kind]
+    days = (expiry - date(2024, 1, 1)).days
+    return f"{spec.code}{days:04d}{strike_idx:03d}{kind_digit}"
+
+
+def contracts_for_day(
+    day: date, calendar: TradingCalendar, base: dict[str, Instrument]
+) -> list[Instrument]:
+    """Futures (monthly) and options (weekly + monthly) listed on ``day``."""
+    out: list[Instrument] = []
+    for spec in SPECS:
+        index = base[spec.underlying_key]
+        monthly = monthly_expiry(day, calendar)
+        expiries = {monthly}
+        if spec.weekly:
+            expiries.update(weekly_expiries(day, calendar, 2))
+        atm = round(index.reference_price / spec.strike_step) * spec.strike_step
+        strikes = [
+            atm + (i - spec.strike_count) * spec.strike_step
+            for i in range(2 * spec.strike_count + 1)
+        ]
+        common = dict(
+            segment="NSE_FO",
+            reference_price=index.reference_price,
+            lot_size=spec.lot_size,
+            freeze_quantity=spec.freeze_quantity,
+            underlying_key=spec.underlying_key,
+            underlying_symbol=spec.symbol,
+        )
+        fut_token = _token(spec, monthly, 0, "FUT")
+        out.append(
+            Instrument(
+                instrument_key=f"NSE_FO|{fut_token}",
+                trading_symbol=trading_symbol(spec.symbol, "FUT", monthly),
+                name=spec.symbol,
+                instrument_type="FUT",
+                exchange_token=fut_token,
+                expiry=monthly,
+                **common,
+            )
+        )
+        for expiry in sorted(expiries):
+            for idx, strike in enumerate(strikes):
+                for kind in ("CE", "PE"):
+                    token = _token(spec, expiry, idx, kind)
+                    out.append(
+                        Instrument(
+                            instrument_key=f"NSE_FO|{token}",
+                            trading_symbol=trading_symbol(spec.symbol, kind, expiry, strike),
+                            name=spec.symbol,
+                            instrument_type=kind,
+                            exchange_token=token,
+                            expiry=expiry,
+                            strike=float(strike),
+                            weekly=expiry != monthly,
+                            **common,
+                        )
+                    )
+    return out

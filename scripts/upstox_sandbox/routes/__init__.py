@@ -1,0 +1,1 @@
+"""routes of upstox_sandbox."""
