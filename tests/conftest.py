@@ -249,7 +249,7 @@ def sandbox_api(sandbox_settings: Settings, database: Database):
     client = app.test_client()
     client.environ_base["HTTP_X_API_KEY"] = sandbox_settings.api_key
     yield client
-    app.extensions["upstox_platform"].services["market_feed"].stop()
+    app.extensions["upstox_platform"].close()
 
 
 @pytest.fixture

@@ -14,14 +14,12 @@ from flask import redirect
 from flask_openapi3 import APIBlueprint, Info, OpenAPI
 
 from scripts import __version__, blueprints
-from scripts.api.context import EXTENSION_KEY, PlatformContext
+from scripts.api.context import EXTENSION_KEY
 from scripts.api.errors import register_error_handlers, validation_error_response
 from scripts.api.security import API_KEY_HEADER, install_request_guards
 from scripts.config.settings import Settings
 from scripts.db import Database
-from scripts.services.broker import BrokerService
-from scripts.services.broker_status import BrokerProbe
-from scripts.services.market_feed import MarketFeedService
+from scripts.services.container import build_services
 
 API_DESCRIPTION = (
     "REST API of the self-hosted Upstox trading platform. Every route except "
@@ -44,11 +42,7 @@ def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
-    ctx = PlatformContext(settings=settings, database=database or Database(settings.database_url))
-    ctx.services["broker_probe"] = BrokerProbe(settings)
-    ctx.services["broker"] = BrokerService(settings, ctx.database)
-    ctx.services["market_feed"] = MarketFeedService(ctx.services["broker"])
-    app.extensions[EXTENSION_KEY] = ctx
+    app.extensions[EXTENSION_KEY] = build_services(settings, database)
     install_request_guards(app, settings.api_key)
     register_error_handlers(app)
     for blueprint in discover_blueprints():

@@ -1,28 +1,19 @@
-"""What the API's request handlers share: settings, the database, the services.
+"""How request handlers reach the process's services: ``services()``.
 
-Built once by ``create_app`` and stored on the Flask app, so handlers reach it
-through :func:`platform` instead of module globals.
+``create_app`` builds the typed ``PlatformServices`` container once and stores
+it on the Flask app, so handlers need no module globals and no string lookups.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from flask import current_app
 
-from scripts.config.settings import Settings
-from scripts.db import Database
+from scripts.services.container import PlatformServices
 
 EXTENSION_KEY = "upstox_platform"
 
 
-@dataclass
-class PlatformContext:
-    settings: Settings
-    database: Database
-    services: dict[str, Any] = field(default_factory=dict)
-
-
-def platform() -> PlatformContext:
-    return current_app.extensions[EXTENSION_KEY]
+def services() -> PlatformServices:
+    """The services of the app handling the current request."""
+    found: PlatformServices = current_app.extensions[EXTENSION_KEY]
+    return found

@@ -7,7 +7,7 @@ from typing import Literal
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
-from scripts.api.context import platform
+from scripts.api.context import services
 from scripts.api.envelope import success
 
 blueprint = APIBlueprint(
@@ -26,16 +26,16 @@ class FundsQuery(BaseModel):
 @blueprint.get("/profile")
 def profile():
     """The Upstox profile: user, email, enabled exchanges, products and order types."""
-    return success(platform().services["broker"].profile())
+    return success(services().broker.profile())
 
 
 @blueprint.get("/funds")
 def funds(query: FundsQuery):
     """Available, used and other margins per segment (SEC = equity, COM = commodity)."""
-    return success(platform().services["broker"].funds(query.segment))
+    return success(services().broker.funds(query.segment))
 
 
 @blueprint.get("/margins")
 def margins():
     """Available, used and collateral (pledge) margin per segment."""
-    return success(platform().services["broker"].margins())
+    return success(services().broker.margins())

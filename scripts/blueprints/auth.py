@@ -14,7 +14,7 @@ from flask import redirect
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from scripts.api.context import platform
+from scripts.api.context import services
 from scripts.api.envelope import success
 
 # Security is declared per route: flask-openapi3 reads a route's empty list as "not set" and
@@ -39,20 +39,20 @@ class CallbackQuery(BaseModel):
 @blueprint.get("/status", security=API_KEY)
 def status():  # type: ignore[no-untyped-def]
     """Mode, login state (none, active, expired, revoked), user and token expiry (IST)."""
-    return success(platform().services["broker"].status())
+    return success(services().broker.status())
 
 
 @blueprint.post("/login", security=API_KEY)
 def login(body: LoginBody):  # type: ignore[no-untyped-def]
     """Start a login: returns the Upstox authorization-dialog URL to open in a browser."""
-    return success(platform().services["broker"].begin_login(body.return_to))
+    return success(services().broker.begin_login(body.return_to))
 
 
 @blueprint.get("/callback")
 def callback(query: CallbackQuery):  # type: ignore[no-untyped-def]
     """Upstox redirects here with ``code`` and ``state``; the code is exchanged for a token."""
-    ctx = platform()
-    session, return_to = ctx.services["broker"].complete_login(query.code, query.state)
+    ctx = services()
+    session, return_to = ctx.broker.complete_login(query.code, query.state)
     if return_to == "dashboard":
         settings = ctx.settings
         return redirect(
@@ -66,4 +66,4 @@ def callback(query: CallbackQuery):  # type: ignore[no-untyped-def]
 @blueprint.post("/logout", security=API_KEY)
 def logout():  # type: ignore[no-untyped-def]
     """End the Upstox session (at Upstox when reachable, and always here)."""
-    return success(platform().services["broker"].logout())
+    return success(services().broker.logout())

@@ -7,7 +7,7 @@ from typing import Literal
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field, field_validator
 
-from scripts.api.context import platform
+from scripts.api.context import services
 from scripts.api.envelope import success
 
 blueprint = APIBlueprint(
@@ -50,24 +50,24 @@ class TicksQuery(BaseModel):
 @blueprint.get("/health")
 def health():
     """Feed state, last message and tick ages, reconnects, subscriptions per mode."""
-    return success(platform().services["market_feed"].health())
+    return success(services().market_feed.health())
 
 
 @blueprint.post("/subscriptions")
 def subscribe(body: SubscribeBody):
     """Subscribe instruments in a mode (starts the feed on first use)."""
-    feed = platform().services["market_feed"]
+    feed = services().market_feed
     return success(feed.subscribe(body.instrument_keys, body.mode))
 
 
 @blueprint.delete("/subscriptions")
 def unsubscribe(body: UnsubscribeBody):
     """Stop receiving ticks for instruments."""
-    return success(platform().services["market_feed"].unsubscribe(body.instrument_keys))
+    return success(services().market_feed.unsubscribe(body.instrument_keys))
 
 
 @blueprint.get("/ticks")
 def ticks(query: TicksQuery):
     """The latest tick of each subscribed instrument asked for."""
     keys = [k.strip() for k in query.instrument_keys.split(",") if k.strip()]
-    return success(platform().services["market_feed"].latest(keys))
+    return success(services().market_feed.latest(keys))

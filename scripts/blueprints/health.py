@@ -7,9 +7,8 @@ from typing import Any
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
-from scripts.api.context import platform
+from scripts.api.context import services
 from scripts.api.envelope import success
-from scripts.services.health import platform_health
 
 blueprint = APIBlueprint("health", __name__, url_prefix="/api", abp_tags=[Tag(name="System")])
 
@@ -33,8 +32,4 @@ class HealthResponse(BaseModel):
 @blueprint.get("/health", responses={200: HealthResponse}, security=[])
 def health():  # type: ignore[no-untyped-def]
     """Version, mode, database, scheduler heartbeat and broker connection."""
-    ctx = platform()
-    broker = dict(ctx.services["broker_probe"].status())
-    broker["token"] = ctx.services["broker"].status()
-    broker["feed"] = ctx.services["market_feed"].health()
-    return success(platform_health(ctx.settings, ctx.database, broker))
+    return success(services().health.platform())

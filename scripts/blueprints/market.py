@@ -5,10 +5,8 @@ from __future__ import annotations
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from scripts.api.context import platform
+from scripts.api.context import services
 from scripts.api.envelope import success
-from scripts.db.types import utc_now
-from scripts.services.market_status import market_status
 
 blueprint = APIBlueprint(
     "market",
@@ -27,5 +25,4 @@ class StatusQuery(BaseModel):
 @blueprint.get("/status")
 def status(query: StatusQuery):  # type: ignore[no-untyped-def]
     """Open, pre-open, closed, holiday or weekend, with the reason and the next open (IST)."""
-    with platform().database.read() as connection:
-        return success(market_status(connection, utc_now(), query.exchange))
+    return success(services().market_status.status(query.exchange))

@@ -7,11 +7,8 @@ from typing import Any
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from scripts.api.context import platform
+from scripts.api.context import services
 from scripts.api.envelope import success
-from scripts.db.jobs import job_history, list_jobs
-from scripts.services.errors import NotFound
-from scripts.services.health import database_report
 
 blueprint = APIBlueprint(
     "system",
@@ -38,26 +35,19 @@ class HistoryQuery(BaseModel):
 @blueprint.get("/database", responses={200: DatabaseResponse})
 def database():  # type: ignore[no-untyped-def]
     """Schema revision, dialect, file size and row count per table."""
-    ctx = platform()
-    return success(database_report(ctx.settings, ctx.database))
+    return success(services().health.database())
 
 
 @blueprint.get("/jobs")
 def jobs():  # type: ignore[no-untyped-def]
     """Every scheduled job with its schedule, next run, last status and success count."""
-    with platform().database.read() as connection:
-        records = list_jobs(connection)
-    return success([_jsonable(record.__dict__) for record in records])
+    return success([_jsonable(record.__dict__) for record in services().job_runs.jobs()])
 
 
 @blueprint.get("/jobs/<job_id>/history")
 def history(path: JobPath, query: HistoryQuery):  # type: ignore[no-untyped-def]
     """The newest runs of one job: status, duration, rows, message."""
-    with platform().database.read() as connection:
-        known = {record.job_id for record in list_jobs(connection)}
-        if path.job_id not in known:
-            raise NotFound(f"No job {path.job_id!r}; GET /api/system/jobs lists them.", "job_id")
-        runs = job_history(connection, path.job_id, query.limit)
+    runs = services().job_runs.history(path.job_id, query.limit)
     return success([_jsonable(run.__dict__) for run in runs])
 
 

@@ -26,6 +26,7 @@ import httpx
 from scripts.config.settings import Settings, settings_for_command
 from scripts.db import Database
 from scripts.db.migrate import current_revision, head_revision
+from scripts.services.container import build_services
 from scripts.services.broker import BrokerService
 from scripts.services.errors import ServiceError
 
@@ -114,7 +115,7 @@ def login_standalone(settings: Settings, headless: bool, out: Out) -> int:
     if current_revision(database) != head_revision():
         out("The database is not set up yet: run ./setup.sh first.")
         return 1
-    broker = BrokerService(settings, database)
+    broker = build_services(settings, database).broker
     outcome: dict = {}
     handler = type("Handler", (_CallbackHandler,), {"broker": broker, "outcome": outcome})
     try:

@@ -6,7 +6,7 @@ import sys
 
 from scripts.config.settings import settings_for_command
 from scripts.db import Database
-from scripts.services.broker import BrokerService
+from scripts.services.container import build_services
 
 
 def main(argv: list[str]) -> int:
@@ -14,7 +14,7 @@ def main(argv: list[str]) -> int:
     settings = settings_for_command()
     database = Database(settings.database_url)
     try:
-        broker = BrokerService(settings, database)
+        broker = build_services(settings, database).broker
         if command == "logout":
             result = broker.logout()
             print(f"Logged out ({result['detail']}).")

@@ -1,5 +1,7 @@
-"""The database layer: the only code that opens connections and owns the schema."""
+"""The database layer: the only package that opens connections and writes SQL."""
+
+from sqlalchemy import Connection
 
 from scripts.db.engine import Database
 
-__all__ = ["Database"]
+__all__ = ["Connection", "Database"]

@@ -4,31 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, text
-
 from scripts.db import Database
-from scripts.db.schema import sync_history
+from scripts.db.maintenance import delete_history_before, optimize
 from scripts.db.types import utc_now
 
 
 def optimize_database(database: Database) -> str:
     """Keep SQLite's WAL from growing without bound; refresh planner statistics."""
-    with database.transaction() as connection:
-        if database.dialect == "sqlite":
-            connection.execute(text("PRAGMA optimize"))
-        else:
-            connection.execute(text("ANALYZE"))
-    if database.dialect == "sqlite":
-        with database.engine.connect() as connection:
-            busy, log_frames, checkpointed = connection.execute(
-                text("PRAGMA wal_checkpoint(TRUNCATE)")
-            ).one()
-        return f"WAL checkpoint: {checkpointed}/{log_frames} frames (busy={busy})"
-    return "ANALYZE done"
+    return optimize(database)
 
 
 def delete_old_history(database: Database, days: int) -> int:
-    cutoff = utc_now() - timedelta(days=days)
-    with database.transaction() as connection:
-        result = connection.execute(delete(sync_history).where(sync_history.c.started_at < cutoff))
-    return int(result.rowcount or 0)
+    """Job runs older than ``days`` days are deleted, so the history table stays small."""
+    return delete_history_before(database, utc_now() - timedelta(days=days))

@@ -8,19 +8,12 @@ database, so the header of every page says so within minutes.
 
 from __future__ import annotations
 
-from scripts.services.broker import BrokerService
-from scripts.upstox.errors import TokenExpired
+from scripts.services.container import build_services
 
 
 def check_upstox_session(settings, database) -> str:  # type: ignore[no-untyped-def]
-    broker = BrokerService(settings, database)
+    services = build_services(settings, database)
     try:
-        if broker.vault.access_token() is None:
-            return f"no active session ({broker.vault.state().state})"
-        try:
-            broker.client.profile()
-        except TokenExpired:
-            return "the token was refused by Upstox: session marked expired"
-        return "session valid"
+        return services.broker.check_session()
     finally:
-        broker.client.close()
+        services.close()

@@ -2,8 +2,10 @@
 
 Builds the one ``UpstoxClient`` of the process for the configured mode, with
 the token vault as its token source and "mark expired" as its reaction to a
-401, and turns Upstox's typed errors into service errors whose messages tell
-the trader what to do.
+401. Upstox's typed errors become service errors in ``upstox_errors`` (one
+place for every service). Other services use the session only through the
+public methods here (``feed_authorization_url``, ``mark_session_expired``,
+``check_session``), never through its client or vault.
 """
 
 from __future__ import annotations
@@ -14,34 +16,20 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from scripts.config.settings import Settings
 from scripts.db import Database
-from scripts.services.errors import (
-    BrokerLoginRequired,
-    BrokerRateLimited,
-    NotFound,
-    ServiceError,
-    UpstreamUnavailable,
-    ValidationFailed,
-)
+from scripts.services.errors import BrokerLoginRequired, ServiceError, ValidationFailed
 from scripts.services.order_audit import DatabaseOrderAudit
 from scripts.services.token_vault import TokenState, TokenVault
-from scripts.upstox.rest.client import UpstoxClient
-from scripts.upstox.errors import (
-    InvalidRequest,
-    NotAvailableInMode,
-    RateLimited,
-    TokenExpired,
-    UpstoxError,
-    UpstoxUnavailable,
-)
+from scripts.services.upstox_errors import call_upstox
+from scripts.upstox.errors import TokenExpired, UpstoxError
 from scripts.upstox.hosts import hosts_for_mode
+from scripts.upstox.rest.client import UpstoxClient
 
 log = logging.getLogger(__name__)
 LOGIN_STATE_TTL_SECONDS = 600
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -112,7 +100,7 @@ class BrokerService:
                 "(./authenticate.sh or Log in on the Profile & Connection page).",
                 "state",
             )
-        token = self._call(
+        token = call_upstox(
             lambda: self.client.exchange_code(
                 code=code,
                 client_id=self.settings.upstox_client_id,
@@ -144,11 +132,11 @@ class BrokerService:
     # --- account reads -----------------------------------------------------------------
     def profile(self) -> dict[str, Any]:
         self.require_session()
-        return self._call(self.client.profile).model_dump(mode="json")
+        return call_upstox(self.client.profile).model_dump(mode="json")
 
     def funds(self, segment: str | None = None) -> dict[str, Any]:
         self.require_session()
-        funds = self._call(lambda: self.client.funds(segment))  # type: ignore[arg-type]
+        funds = call_upstox(lambda: self.client.funds(segment))  # type: ignore[arg-type]
         return funds.model_dump(mode="json")
 
     def margins(self) -> dict[str, Any]:
@@ -160,7 +148,7 @@ class BrokerService:
         funds = self.funds()
         collateral: str | None
         try:
-            tree = self._call(self.client.funds_v3)
+            tree = call_upstox(self.client.funds_v3)
             pledge = tree["available_to_trade"]["pledge_available_to_trade"]
             collateral = str(pledge["margin_from_pledge"]["total"])
         except (ServiceError, KeyError, TypeError):
@@ -195,33 +183,39 @@ class BrokerService:
             )
 
     def _token_rejected(self, error: UpstoxError) -> None:
-        self.vault.mark_expired(
-            f"Upstox rejected the token ({error.code or error.status}): " f"{error.message}"
+        self.mark_session_expired(
+            f"Upstox rejected the token ({error.code or error.status}): {error.message}"
         )
 
-    def _call(self, action: Callable[[], T]) -> T:
-        """Run one client call, translating Upstox errors into service errors."""
+    # --- what other services and jobs may use ------------------------------------------
+    def mark_session_expired(self, reason: str) -> None:
+        """Record that Upstox refused the token, so every process shows the session expired."""
+        self.vault.mark_expired(reason)
+
+    def feed_authorization_url(self) -> str:
+        """A one-time authorized WebSocket URL for the market data feed.
+
+        Upstox's own errors pass through untranslated: the feed connection tells a dead
+        token (stop, mark expired) from an outage (back off, retry) by them.
+        """
+        return self.client.market_data_feed_url()
+
+    def check_session(self) -> str:
+        """Ask Upstox whether the stored token is still accepted (the cheapest call: profile).
+
+        A refusal marks the session expired (through the client's 401 hook); the answer is
+        a one-line summary for the job history.
+        """
+        if self.vault.access_token() is None:
+            return f"no active session ({self.vault.state().state})"
         try:
-            return action()
+            self.client.profile()
         except TokenExpired:
-            raise BrokerLoginRequired(
-                "Upstox says the session is no longer valid; log in again "
-                "(./authenticate.sh or the Profile & Connection page)."
-            ) from None
-        except RateLimited as error:
-            raise BrokerRateLimited(
-                "Upstox's rate limit was reached; try again in a few seconds"
-                + (f" (retry after {error.retry_after:.0f} s)." if error.retry_after else ".")
-            ) from None
-        except (UpstoxUnavailable, NotAvailableInMode) as error:
-            raise UpstreamUnavailable(error.message) from None
-        except InvalidRequest as error:
-            raise ValidationFailed(error.message) from None
-        except UpstoxError as error:
-            if error.status == 404:
-                raise NotFound(f"Upstox: {error.message}") from None
-            detail = f" [{error.code}]" if error.code else ""
-            raise ServiceError(f"Upstox refused the request{detail}: {error.message}") from None
+            return "the token was refused by Upstox: session marked expired"
+        return "session valid"
+
+    def close(self) -> None:
+        self.client.close()
 
     def _forget_stale_logins(self) -> None:
         cutoff = self._clock() - LOGIN_STATE_TTL_SECONDS

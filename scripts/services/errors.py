@@ -54,5 +54,13 @@ class BrokerLoginRequired(ServiceError):
 
 
 class BrokerRateLimited(ServiceError):
+    """Upstox's (or our own budget's) rate limit: the caller should retry after a pause."""
+
     http_status = 429
     code = "broker_rate_limited"
+
+    def __init__(
+        self, message: str, field: str | None = None, retry_after_seconds: float | None = None
+    ) -> None:
+        super().__init__(message, field)
+        self.retry_after_seconds = retry_after_seconds

@@ -8,7 +8,7 @@ checked is reported as not ok with the reason.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scripts import __version__
 from scripts.config.settings import Settings, redact_database_url
@@ -18,7 +18,40 @@ from scripts.db.inspection import sqlite_file_size, table_counts
 from scripts.db.migrate import current_revision, head_revision
 from scripts.db.types import utc_now
 
+if TYPE_CHECKING:
+    from scripts.services.broker import BrokerService
+    from scripts.services.broker_status import BrokerProbe
+    from scripts.services.market_feed import MarketFeedService
+
 SCHEDULER_SERVICE = "scheduler"
+
+
+class HealthService:
+    """What ``/api/health`` and the dashboard's database panel report."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        probe: BrokerProbe,
+        broker: BrokerService,
+        market_feed: MarketFeedService,
+    ) -> None:
+        self._settings = settings
+        self._database = database
+        self._probe = probe
+        self._broker = broker
+        self._market_feed = market_feed
+
+    def platform(self) -> dict[str, Any]:
+        """Version, mode, database, scheduler and broker (reachability, token, feed)."""
+        broker = dict(self._probe.status())
+        broker["token"] = self._broker.status()
+        broker["feed"] = self._market_feed.health()
+        return platform_health(self._settings, self._database, broker)
+
+    def database(self) -> dict[str, Any]:
+        return database_report(self._settings, self._database)
 
 
 def platform_health(

@@ -57,10 +57,10 @@ class MarketFeedService:
         self._feed.start()  # type: ignore[union-attr]
 
     async def _authorize(self) -> str:
-        return await asyncio.to_thread(self._broker.client.market_data_feed_url)
+        return await asyncio.to_thread(self._broker.feed_authorization_url)
 
     def _token_rejected(self, error: BaseException) -> None:
-        self._broker.vault.mark_expired(f"the market feed was refused: {error}")
+        self._broker.mark_session_expired(f"the market feed was refused: {error}")
 
     def _remember(self, tick: Tick) -> None:
         self._latest[tick.instrument_key] = tick

@@ -8,13 +8,14 @@ modelled yet; the trading-calendar capability extends this module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select
-
-from scripts.db.schema import market_holidays
+from scripts.db import Connection, Database
+from scripts.db.holidays import holiday_on
+from scripts.db.types import utc_now
 
 IST = ZoneInfo("Asia/Kolkata")
 PRE_OPEN = time(9, 0)
@@ -22,23 +23,15 @@ OPEN = time(9, 15)
 CLOSE = time(15, 30)
 
 
-def _holiday(connection: Connection, day: date, exchange: str) -> str | None:
-    return connection.execute(
-        select(market_holidays.c.description).where(
-            market_holidays.c.exchange == exchange, market_holidays.c.holiday_date == day
-        )
-    ).scalar_one_or_none()
-
-
 def _is_trading_day(connection: Connection, day: date, exchange: str) -> bool:
-    return day.weekday() < 5 and _holiday(connection, day, exchange) is None
+    return day.weekday() < 5 and holiday_on(connection, day, exchange) is None
 
 
 def market_status(connection: Connection, now: datetime, exchange: str = "NSE") -> dict[str, Any]:
     """Status (open, pre_open, closed, holiday, weekend), the reason, and the next open."""
     local = now.astimezone(IST)
     today = local.date()
-    holiday = _holiday(connection, today, exchange)
+    holiday = holiday_on(connection, today, exchange)
     if today.weekday() >= 5:
         status, reason = "weekend", "Markets are closed on weekends."
     elif holiday:
@@ -68,3 +61,15 @@ def next_open(connection: Connection, local: datetime, exchange: str = "NSE") ->
             return datetime.combine(day, OPEN, tzinfo=IST)
         day += timedelta(days=1)
     raise RuntimeError("no trading day found within 30 days; the holiday table looks wrong")
+
+
+class MarketStatusService:
+    """Market status as of now (clock injectable, so tests pin the instant)."""
+
+    def __init__(self, database: Database, clock: Callable[[], datetime] = utc_now) -> None:
+        self._database = database
+        self._clock = clock
+
+    def status(self, exchange: str = "NSE") -> dict[str, Any]:
+        with self._database.read() as connection:
+            return market_status(connection, self._clock(), exchange)

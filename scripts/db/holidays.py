@@ -1,0 +1,18 @@
+"""Reads of the ``market_holidays`` table (bundled NSE holidays, later refreshed from Upstox)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection, select
+
+from scripts.db.schema import market_holidays
+
+
+def holiday_on(connection: Connection, day: date, exchange: str) -> str | None:
+    """The holiday's description if ``exchange`` is closed for one on ``day``, else None."""
+    return connection.execute(
+        select(market_holidays.c.description).where(
+            market_holidays.c.exchange == exchange, market_holidays.c.holiday_date == day
+        )
+    ).scalar_one_or_none()

@@ -1,0 +1,59 @@
+"""The platform's services, built once per process into one typed container.
+
+The API (``create_app``), the scheduler's jobs and the CLI commands each call
+:func:`build_services` once and pass the result down; routes read it with
+``scripts.api.context.services()``. A new service is one more field here and
+one line in ``build_services``: nothing looks a service up by a string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scripts.config.settings import Settings
+from scripts.db import Database
+from scripts.services.broker import BrokerService
+from scripts.services.broker_status import BrokerProbe
+from scripts.services.health import HealthService
+from scripts.services.job_runs import JobRunsService
+from scripts.services.market_feed import MarketFeedService
+from scripts.services.market_status import MarketStatusService
+from scripts.upstox.rest.client import UpstoxClient
+
+
+@dataclass(frozen=True)
+class PlatformServices:
+    settings: Settings
+    database: Database
+    broker: BrokerService
+    market_feed: MarketFeedService
+    health: HealthService
+    job_runs: JobRunsService
+    market_status: MarketStatusService
+
+    def close(self) -> None:
+        """Stop the feed and close the Upstox client (the database belongs to the caller)."""
+        self.market_feed.stop()
+        self.broker.close()
+
+
+def build_services(
+    settings: Settings,
+    database: Database | None = None,
+    *,
+    upstox_client: UpstoxClient | None = None,
+) -> PlatformServices:
+    """Wire every service for one process; no connection is opened until first use."""
+    database = database or Database(settings.database_url)
+    broker = BrokerService(settings, database, client=upstox_client)
+    market_feed = MarketFeedService(broker)
+    health = HealthService(settings, database, BrokerProbe(settings), broker, market_feed)
+    return PlatformServices(
+        settings=settings,
+        database=database,
+        broker=broker,
+        market_feed=market_feed,
+        health=health,
+        job_runs=JobRunsService(database),
+        market_status=MarketStatusService(database),
+    )
