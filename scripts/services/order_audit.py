@@ -8,23 +8,12 @@ from typing import Any
 from scripts.db import Database
 from scripts.db.order_audit_rows import record_request, record_response
 from scripts.logging_setup import trace_id_var
+from scripts.upstox.errors import InvalidRequest, OrderRejected, RateLimited
+from scripts.upstox.rest.audit_hook import OrderWrite
 
-_ACTIONS = (
-    ("/order/multi/place", "multi_place"),
-    ("/order/multi/cancel", "cancel_all"),
-    ("/order/positions/exit", "exit_all"),
-    ("/order/gtt/place", "gtt_place"),
-    ("/order/gtt/modify", "gtt_modify"),
-    ("/order/gtt/cancel", "gtt_cancel"),
-    ("/order/place", "place"),
-    ("/order/modify", "modify"),
-    ("/order/cancel", "cancel"),
-    ("/portfolio/convert-position", "convert"),
-)
-
-
-def action_for(path: str) -> str:
-    return next((action for suffix, action in _ACTIONS if suffix in path), "order_write")
+# Outcomes by exception type: a refusal by Upstox (or by our own checks before sending)
+# is "rejected"; anything else (outage, unknown state, a bug) is "error".
+REJECTIONS = (OrderRejected, InvalidRequest, RateLimited)
 
 
 class DatabaseOrderAudit:
@@ -34,18 +23,18 @@ class DatabaseOrderAudit:
         self._database = database
         self._mode = mode
 
-    def request_sent(self, method: str, path: str, body: Any) -> object:
-        tag = body.get("tag") if isinstance(body, dict) else None
+    def request_sent(self, write: OrderWrite, method: str, path: str, request: Any) -> object:
+        tag = request.get("tag") if isinstance(request, dict) else None
         with self._database.transaction() as connection:
             return record_request(
                 connection,
                 self._mode,
                 trace_id_var.get(),
-                action_for(path),
+                write.value,
                 method,
                 path,
                 tag,
-                body,
+                request,
             )
 
     def response_received(
@@ -59,7 +48,7 @@ class DatabaseOrderAudit:
         if error is None:
             outcome, message = "accepted", None
         else:
-            rejected = type(error).__name__ in {"OrderRejected", "InvalidRequest", "RateLimited"}
+            rejected = isinstance(error, REJECTIONS)
             outcome, message = ("rejected" if rejected else "error"), str(error)
         with self._database.transaction() as connection:
             record_response(

@@ -16,6 +16,7 @@ from scripts.upstox.errors import (
     UpstoxError,
     UpstoxUnavailable,
 )
+from scripts.upstox.rest.audit_hook import OrderWrite
 from scripts.upstox.rest.reconcile import ReconcilePolicy
 from scripts.upstox.rest.rate_limit import RateClass
 from scripts.upstox.rest.retry import CallSafety
@@ -34,15 +35,17 @@ class ClientBase:
         path: str,
         *,
         operation: str,
+        audit_as: OrderWrite,
         ref_id: str | None = None,
         order_api: bool = True,
         **kw: Any,
     ) -> Any:
         """Send a write that must not be repeated (see ``retry``).
 
-        ``order_api`` writes count against the order rate limit, carry ``X-Algo-Name`` and turn
-        4xx into ``OrderRejected``. If the request may have reached Upstox but no answer came
-        back, raise ``OrderStateUnknown`` naming ``ref_id`` (order or GTT id) to check.
+        Every such write is audited as ``audit_as``. ``order_api`` writes count against the
+        order rate limit, carry ``X-Algo-Name`` and turn 4xx into ``OrderRejected``. If the
+        request may have reached Upstox but no answer came back, raise ``OrderStateUnknown``
+        naming ``ref_id`` (order or GTT id) to check.
         """
         try:
             return self._transport.call(
@@ -52,6 +55,7 @@ class ClientBase:
                 rate_class=RateClass.ORDERS if order_api else RateClass.STANDARD,
                 rejection=OrderRejected if order_api else UpstoxError,
                 algo_header=order_api,
+                audit_as=audit_as,
                 **kw,
             )
         except UpstoxUnavailable as exc:

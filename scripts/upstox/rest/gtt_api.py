@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from scripts.upstox.rest.audit_hook import OrderWrite
 from scripts.upstox.rest.client_base import ClientBase
 from scripts.upstox.errors import InvalidRequest
 from scripts.upstox.rest.models import GttRule
@@ -29,8 +30,17 @@ def _check_rules(rules: list[GttRule]) -> None:
 class GttMixin(ClientBase):
     """Place, modify, cancel and list GTT orders."""
 
-    def _gtt_write(self, method: str, path: str, operation: str, gtt_id: str | None, body: Any):
-        result = self._write_once(method, path, operation=operation, ref_id=gtt_id, json_body=body)
+    def _gtt_write(
+        self, method: str, path: str, write: OrderWrite, gtt_id: str | None, body: Any
+    ) -> list[str]:
+        operation = {
+            OrderWrite.GTT_PLACE: "place_gtt",
+            OrderWrite.GTT_MODIFY: "modify_gtt",
+            OrderWrite.GTT_CANCEL: "cancel_gtt",
+        }[write]
+        result = self._write_once(
+            method, path, operation=operation, audit_as=write, ref_id=gtt_id, json_body=body
+        )
         return self._data(result).get("gtt_order_ids", [])
 
     def place_gtt(
@@ -52,7 +62,7 @@ class GttMixin(ClientBase):
             "transaction_type": transaction_type,
             "rules": [rule.wire() for rule in rules],
         }
-        return self._gtt_write("POST", "/v3/order/gtt/place", "place_gtt", None, body)
+        return self._gtt_write("POST", "/v3/order/gtt/place", OrderWrite.GTT_PLACE, None, body)
 
     def modify_gtt(self, gtt_order_id: str, *, quantity: int, rules: list[GttRule]) -> list[str]:
         """Replace a GTT's rules (the full new set) and quantity."""
@@ -65,12 +75,16 @@ class GttMixin(ClientBase):
             "gtt_order_id": gtt_order_id,
             "rules": [rule.wire() for rule in rules],
         }
-        return self._gtt_write("PUT", "/v3/order/gtt/modify", "modify_gtt", gtt_order_id, body)
+        return self._gtt_write(
+            "PUT", "/v3/order/gtt/modify", OrderWrite.GTT_MODIFY, gtt_order_id, body
+        )
 
     def cancel_gtt(self, gtt_order_id: str) -> list[str]:
         """Cancel a GTT; note the id travels in a JSON body on DELETE (§5)."""
         body = {"gtt_order_id": self._require(gtt_order_id, "gtt_order_id")}
-        return self._gtt_write("DELETE", "/v3/order/gtt/cancel", "cancel_gtt", gtt_order_id, body)
+        return self._gtt_write(
+            "DELETE", "/v3/order/gtt/cancel", OrderWrite.GTT_CANCEL, gtt_order_id, body
+        )
 
     def gtt_orders(self, gtt_order_id: str | None = None) -> list[dict[str, Any]]:
         """One GTT, or all non-completed ones; ``expires_at``/``created_at`` are epoch µs."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
+from scripts.upstox.rest.audit_hook import OrderWrite
 from scripts.upstox.rest.client_base import ClientBase
 from scripts.upstox.errors import InvalidRequest, OrderRejected, UpstoxUnavailable
 from scripts.upstox.rest.models import MultiOrderLine, OrderRecord, OrderRequest, PlacedOrder, Trade
@@ -56,6 +57,7 @@ class OrdersMixin(ClientBase):
                 rate_class=RateClass.ORDERS,
                 rejection=OrderRejected,
                 algo_header=True,
+                audit_as=OrderWrite.PLACE,
             )
         except UpstoxUnavailable as exc:
             if not exc.request_sent:
@@ -109,7 +111,12 @@ class OrdersMixin(ClientBase):
         body.update({k: v for k, v in optional.items() if v is not None})
         path = f"/v{version}/order/modify"
         result = self._write_once(
-            "PUT", path, operation="modify_order", ref_id=order_id, json_body=body
+            "PUT",
+            path,
+            operation="modify_order",
+            audit_as=OrderWrite.MODIFY,
+            ref_id=order_id,
+            json_body=body,
         )
         return self._data(result)["order_id"]
 
@@ -118,7 +125,12 @@ class OrdersMixin(ClientBase):
         query = build_query({"order_id": self._require(order_id, "order_id")})
         path = f"/v{version}/order/cancel"
         result = self._write_once(
-            "DELETE", path, operation="cancel_order", ref_id=order_id, query=query
+            "DELETE",
+            path,
+            operation="cancel_order",
+            audit_as=OrderWrite.CANCEL,
+            ref_id=order_id,
+            query=query,
         )
         return self._data(result)["order_id"]
 
@@ -138,6 +150,7 @@ class OrdersMixin(ClientBase):
             "POST",
             "/v2/order/multi/place",
             operation="place_multi_order",
+            audit_as=OrderWrite.MULTI_PLACE,
             ref_id=None,
             json_body=body,
         )
@@ -147,7 +160,12 @@ class OrdersMixin(ClientBase):
     ) -> dict[str, Any]:
         """Cancel every open/pending order (incl. AMO), optionally by segment and/or tag."""
         return self._batch_write(
-            "DELETE", "/v2/order/multi/cancel", "cancel_all_orders", segment, tag
+            "DELETE",
+            "/v2/order/multi/cancel",
+            "cancel_all_orders",
+            OrderWrite.CANCEL_ALL,
+            segment,
+            tag,
         )
 
     def exit_all_positions(
@@ -155,11 +173,22 @@ class OrdersMixin(ClientBase):
     ) -> dict[str, Any]:
         """Close open positions with opposite MARKET orders (not EQ delivery), §4.3."""
         return self._batch_write(
-            "POST", "/v2/order/positions/exit", "exit_all_positions", segment, tag
+            "POST",
+            "/v2/order/positions/exit",
+            "exit_all_positions",
+            OrderWrite.EXIT_ALL,
+            segment,
+            tag,
         )
 
     def _batch_write(
-        self, method: str, path: str, operation: str, segment: str | None, tag: str | None
+        self,
+        method: str,
+        path: str,
+        operation: str,
+        audit_as: OrderWrite,
+        segment: str | None,
+        tag: str | None,
     ) -> dict[str, Any]:
         """Cancel-all / exit-all: filters in the query, ``{data, errors, summary}`` back.
 
@@ -169,7 +198,9 @@ class OrdersMixin(ClientBase):
         check_tag(tag)
         query = build_query({"segment": segment, "tag": tag})
         try:
-            return self._write_once(method, path, operation=operation, query=query)
+            return self._write_once(
+                method, path, operation=operation, audit_as=audit_as, query=query
+            )
         except OrderRejected as exc:
             if exc.code != CODE_BATCH_OVER_LIMIT:
                 raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from scripts.upstox.rest.audit_hook import OrderWrite
 from scripts.upstox.rest.client_base import ClientBase
 from scripts.upstox.rest.models import Holding, Position
 
@@ -47,6 +48,7 @@ class PortfolioMixin(ClientBase):
             "PUT",
             "/v2/portfolio/convert-position",
             operation="convert_position",
+            audit_as=OrderWrite.CONVERT_POSITION,
             order_api=False,
             json_body=body,
         )

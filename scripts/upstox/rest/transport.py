@@ -20,7 +20,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
@@ -31,7 +31,7 @@ from scripts.upstox.errors import (
     error_from_response,
 )
 from scripts.upstox.hosts import UpstoxHosts
-from scripts.upstox.rest.audit_hook import OrderAuditSink
+from scripts.upstox.rest.audit_hook import OrderAuditSink, OrderWrite
 from scripts.upstox.rest.rate_limit import RateClass, RateLimiter
 from scripts.upstox.rest.retry import (
     NOT_SENT_ERRORS,
@@ -110,6 +110,7 @@ class Transport:
         algo_header: bool = False,
         redact_values: bool = False,
         retry_policy: RetryPolicy | None = None,
+        audit_as: OrderWrite | None = None,
     ) -> Any:
         """Send one logical call (with the retries its ``safety`` allows); return parsed JSON.
 
@@ -151,10 +152,11 @@ class Transport:
                 retry_policy=retry_policy,
             )
 
-        # Order writes (the calls that carry X-Algo-Name) are audited before and after.
-        if self._audit is None or not algo_header:
+        # Order writes (the calls that say which OrderWrite they are) are audited before and after.
+        if self._audit is None or audit_as is None:
             return send()
-        handle = self._audit.request_sent(method, path, json_body)
+        request = json_body if json_body is not None else (dict(parse_qsl(query)) or None)
+        handle = self._audit.request_sent(audit_as, method, path, request)
         started = time.perf_counter()
         try:
             result = send()
