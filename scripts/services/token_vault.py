@@ -16,6 +16,7 @@ Because every process reads the same database row, marking a token expired
 
 from __future__ import annotations
 
+from typing import Any
 import base64
 import json
 import logging
@@ -57,7 +58,7 @@ class TokenState:
     def logged_in(self) -> bool:
         return self.state == "active"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "mode": self.mode,
             "state": self.state,

@@ -6,11 +6,13 @@ timeout paths are tested by arming a fault through ``POST /sandbox/control/fault
 
 from __future__ import annotations
 
+from typing import Any
 import asyncio
 import threading
 from dataclasses import dataclass
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from scripts.upstox_sandbox.upstox_envelope import Handler, UpstoxError, error_response
 
@@ -53,7 +55,7 @@ class FaultInjector:
                     return fault
         return None
 
-    def pending(self) -> list[dict]:
+    def pending(self) -> list[dict[str, Any]]:
         with self._lock:
             return [vars(f).copy() for f in self._faults]
 
@@ -62,7 +64,7 @@ class FaultInjector:
             self._faults.clear()
 
 
-def fault_middleware(injector: FaultInjector) -> object:
+def fault_middleware(injector: FaultInjector) -> Middleware:
     """Apply an armed fault before the request reaches auth or a handler."""
 
     @web.middleware

@@ -9,6 +9,7 @@ import warnings
 from typing import AsyncIterator
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from scripts.upstox_sandbox.routes import (
     account,
@@ -41,7 +42,7 @@ PUBLIC_PREFIXES = (
 )
 
 
-def _auth_middleware(sim: Simulation) -> object:
+def _auth_middleware(sim: Simulation) -> Middleware:
     """Bearer-token check (401 UDAPI100050) then per-user rate limits (429 UDAPI10005).
 
     The WebSocket endpoints are reached through single-use signed links that carry no

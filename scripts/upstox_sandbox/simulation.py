@@ -8,6 +8,7 @@ a frozen or accelerated clock behaves the same as a live one.
 
 from __future__ import annotations
 
+from typing import Any
 import asyncio
 import logging
 import threading
@@ -45,7 +46,7 @@ class Simulation:
         self.faults = FaultInjector()
         self.rate_limiter = RateLimiter(config.rate_limits)
         self.lock = threading.RLock()
-        self._subscribers: dict[str, list[asyncio.Queue[dict]]] = {}
+        self._subscribers: dict[str, list[asyncio.Queue[dict[str, Any]]]] = {}
         self._build_market(config.always_open)
         self.reset()
 
@@ -171,16 +172,16 @@ class Simulation:
             return self.config.tick_seconds
         return max(0.1, self.config.tick_seconds / factor)
 
-    def subscribe_portfolio(self, user_id: str) -> asyncio.Queue[dict]:
-        queue: asyncio.Queue[dict] = asyncio.Queue()
+    def subscribe_portfolio(self, user_id: str) -> asyncio.Queue[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._subscribers.setdefault(user_id, []).append(queue)
         return queue
 
-    def unsubscribe_portfolio(self, user_id: str, queue: asyncio.Queue[dict]) -> None:
+    def unsubscribe_portfolio(self, user_id: str, queue: asyncio.Queue[dict[str, Any]]) -> None:
         queues = self._subscribers.get(user_id, [])
         if queue in queues:
             queues.remove(queue)
 
-    def _publish(self, update: dict) -> None:
+    def _publish(self, update: dict[str, Any]) -> None:
         for queue in list(self._subscribers.get(self.config.user_id, [])):
             queue.put_nowait(update)

@@ -16,8 +16,14 @@ LIMITS: dict[str, tuple[tuple[float, int], ...]] = {
     "standard": ((1.0, 50), (60.0, 500), (1800.0, 2000)),
     "order": ((1.0, 10), (60.0, 500), (1800.0, 2000)),
 }
-ORDER_PATH_PARTS = ("/order/place", "/order/modify", "/order/cancel", "/order/multi", "/order/gtt/")
-ORDER_PATH_PARTS += ("/order/positions/exit",)
+ORDER_PATH_PARTS: tuple[str, ...] = (
+    "/order/place",
+    "/order/modify",
+    "/order/cancel",
+    "/order/multi",
+    "/order/gtt/",
+    "/order/positions/exit",
+)
 
 
 def rate_class(path: str, method: str) -> str:

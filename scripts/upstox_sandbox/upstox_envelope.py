@@ -80,7 +80,10 @@ def flat(body: Any, status: int = 200) -> web.Response:
 
 
 def batch(
-    data: Any, errors: list[dict] | None, summary: dict[str, int], latency_ms: int | None = None
+    data: Any,
+    errors: list[dict[str, Any]] | None,
+    summary: dict[str, int],
+    latency_ms: int | None = None,
 ) -> web.Response:
     """Multi-order envelopes: 200 success, 207 partial_success, or 400 error."""
     if summary.get("error", 0) == 0:

@@ -22,7 +22,8 @@ class Backoff:
     def next_delay(self) -> float:
         delay = min(self.cap_s, self.base_s * (2**self.attempt))
         self.attempt = min(self.attempt + 1, 32)
-        return delay / 2 + self.rng.uniform(0, delay / 2)
+        jittered: float = delay / 2 + self.rng.uniform(0, delay / 2)
+        return jittered
 
     def reset(self) -> None:
         self.attempt = 0

@@ -31,7 +31,7 @@ Consumer = Union[Callable[[T], object], "asyncio.Queue[T]", "queue.Queue[T]"]
 class Subscription(Generic[T]):
     """A consumer's place on the bus; pass it to ``unsubscribe``."""
 
-    consumer: Consumer
+    consumer: Consumer[T]
     keys: frozenset[str] | None
     loop: asyncio.AbstractEventLoop | None  # the loop an asyncio.Queue belongs to
     dropped: int = field(default=0)
@@ -45,7 +45,9 @@ class FanOut(Generic[T]):
         self._lock = threading.Lock()
         self._subscriptions: list[Subscription[T]] = []
 
-    def subscribe(self, consumer: Consumer, keys: Iterable[str] | None = None) -> Subscription[T]:
+    def subscribe(
+        self, consumer: Consumer[T], keys: Iterable[str] | None = None
+    ) -> Subscription[T]:
         """Start delivering to ``consumer`` (only items whose key is in ``keys``, if given).
 
         An asyncio.Queue is fed on the event loop running here when subscribing

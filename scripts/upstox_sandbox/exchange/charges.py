@@ -9,6 +9,7 @@ DP charges are reported (dp_plan) but not deducted. Margin rates are sandbox sim
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -71,7 +72,7 @@ class Charges:
         )
         return sum(parts, Decimal("0"))
 
-    def as_brokerage_data(self) -> dict:
+    def as_brokerage_data(self) -> dict[str, Any]:
         """The ``data.charges`` object of GET /v2/charges/brokerage (with deprecated twins)."""
         other = {
             "transaction": float(self.transaction),

@@ -38,7 +38,7 @@ class GttRule:
     order_id: str | None = None
     best_price: float | None = None
 
-    def record(self) -> dict:
+    def record(self) -> dict[str, Any]:
         return {
             "strategy": self.strategy,
             "status": self.status,
@@ -62,7 +62,7 @@ class Gtt:
     created_at: float = 0.0
     expires_at: float = 0.0
 
-    def record(self) -> dict:
+    def record(self) -> dict[str, Any]:
         return {
             "type": self.type,
             "exchange": self.inst.segment,
@@ -133,7 +133,9 @@ class GttBook:
     """Live GTTs and their trigger logic; fires orders through a ``place`` callback."""
 
     def __init__(
-        self, place: Callable[[OrderRequest, float], Order], publish: Callable[[dict], None]
+        self,
+        place: Callable[[OrderRequest, float], Order],
+        publish: Callable[[dict[str, Any]], None],
     ) -> None:
         self.place = place
         self.publish = publish
@@ -198,9 +200,9 @@ class GttBook:
         t0: float,
         t1: float,
         market_open: bool,
-        extremes: Callable,
-        ltp: Callable,
-        orders: dict,
+        extremes: Callable[..., Any],
+        ltp: Callable[..., Any],
+        orders: dict[str, Any],
     ) -> None:
         """Follow fired orders, then fire rules whose trigger the path touched in [t0, t1]."""
         for gtt in list(self.gtts.values()):
@@ -274,7 +276,7 @@ class GttBook:
         rule.status = "TRIGGERED"
         self._follow_orders(gtt, {order.order_id: order})
 
-    def _follow_orders(self, gtt: Gtt, orders: dict) -> bool:
+    def _follow_orders(self, gtt: Gtt, orders: dict[str, Any]) -> bool:
         changed = False
         for rule in gtt.rules:
             if rule.status != "TRIGGERED" or rule.order_id not in orders:

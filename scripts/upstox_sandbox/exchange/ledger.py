@@ -8,6 +8,7 @@ margin in the sandbox (real RMS does; noted in SANDBOX.md).
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -60,7 +61,7 @@ class Position:
             return margin_for(self.inst, self.product, "SELL", -open_qty, float(self.sell_avg))
         return Decimal("0.00")
 
-    def record(self, ltp: float, close_price: float) -> dict:
+    def record(self, ltp: float, close_price: float) -> dict[str, Any]:
         unreal = self.unrealised(ltp)
         net = self.net
         avg = self.buy_avg if net > 0 else self.sell_avg if net < 0 else Decimal("0")
@@ -104,7 +105,7 @@ class Holding:
     average_price: Decimal
     used_quantity: int = 0
 
-    def record(self, ltp: float, close_price: float) -> dict:
+    def record(self, ltp: float, close_price: float) -> dict[str, Any]:
         qty = self.quantity
         last = Decimal(str(ltp))
         change = money(qty * (last - Decimal(str(close_price))))
@@ -141,7 +142,7 @@ class Portfolio:
         self.opening_balance = money(opening_balance)
         self.positions: dict[tuple[str, str], Position] = {}
         self.holdings: dict[str, Holding] = {}
-        self.trades: list[dict] = []
+        self.trades: list[dict[str, Any]] = []
         self.charges_total = Decimal("0.00")
         self.stock_sale_proceeds = Decimal("0.00")
         self._trade_seq = 0
@@ -180,7 +181,7 @@ class Portfolio:
         order_type: str,
         ts: float,
         charges: Charges,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Book one execution: position, holdings usage, charges, and the trade record."""
         pos = self.position(inst, product)
         value = Decimal(str(price)) * qty

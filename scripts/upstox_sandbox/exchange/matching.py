@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from decimal import Decimal
-from typing import Callable
+from typing import Any, Callable
 
 from scripts.upstox_sandbox.exchange import order_records as st
 from scripts.upstox_sandbox.market.nse_calendar import TradingCalendar
@@ -26,7 +26,7 @@ from scripts.upstox_sandbox.exchange.ledger import Portfolio
 from scripts.upstox_sandbox.market.price_paths import round_to_tick
 
 log = logging.getLogger(__name__)
-Publish = Callable[[dict], None]
+Publish = Callable[[dict[str, Any]], None]
 
 
 class Exchange:
@@ -239,7 +239,7 @@ class Exchange:
         self._emit(order, st.COMPLETE, ts)
         self.publish({"update_type": "position", **self.position_record(order)})
 
-    def position_record(self, order: Order) -> dict:
+    def position_record(self, order: Order) -> dict[str, Any]:
         pos = self.portfolio.position(order.inst, order.product)
         ts = order.updated_at
         return pos.record(
@@ -247,7 +247,7 @@ class Exchange:
         )
 
     # ---- modify / cancel -------------------------------------------------------------------
-    def modify(self, order: Order, changes: dict, ts: float) -> None:
+    def modify(self, order: Order, changes: dict[str, Any], ts: float) -> None:
         if order.status not in st.WORKING:
             raise UpstoxError(
                 "UDAPI100010",

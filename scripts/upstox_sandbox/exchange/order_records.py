@@ -118,7 +118,7 @@ class Order:
 
     def transition(
         self, status: str, ts: float, message: str | None = None, raw: str | None = None
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Move to ``status``, remember the record in history, and return it."""
         self.status = status
         self.updated_at = ts
@@ -153,7 +153,7 @@ def _bad(message: str, path: str, value: Any, code: str = "UDAPI100038") -> Upst
     return UpstoxError(code, message, property_path=path, invalid_value=value)
 
 
-def _number(body: dict, key: str, default: float | None = None) -> float:
+def _number(body: dict[str, Any], key: str, default: float | None = None) -> float:
     value = body.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _bad(f"{key} must be a number", key, value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,8 @@ class FeedSource(Protocol):
     def tick_interval_seconds(self) -> float:
         """How often live ticks should be pushed (already scaled for an accelerated clock)."""
 
-    def subscribe_portfolio(self, user_id: str) -> asyncio.Queue[dict]:
+    def subscribe_portfolio(self, user_id: str) -> asyncio.Queue[dict[str, Any]]:
         """A queue receiving this user's portfolio updates (dicts with ``update_type``)."""
 
-    def unsubscribe_portfolio(self, user_id: str, queue: asyncio.Queue[dict]) -> None:
+    def unsubscribe_portfolio(self, user_id: str, queue: asyncio.Queue[dict[str, Any]]) -> None:
         """Stop delivering to a queue returned by ``subscribe_portfolio``."""

@@ -28,7 +28,8 @@ def market_info_frame(segment_status: Mapping[str, str], now_ms: int) -> bytes:
     response = pb.FeedResponse(type=pb.market_info, currentTs=now_ms)
     for segment, status in segment_status.items():
         response.marketInfo.segmentStatus[segment] = pb.MarketStatus.Value(status)
-    return response.SerializeToString()
+    frame: bytes = response.SerializeToString()
+    return frame
 
 
 def feed_frame(
@@ -39,7 +40,8 @@ def feed_frame(
     response = pb.FeedResponse(type=pb.Type.Value(feed_type), currentTs=now_ms)
     for snapshot, mode in snapshots:
         fill_feed(response.feeds[snapshot.instrument_key], snapshot, mode)
-    return response.SerializeToString()
+    frame: bytes = response.SerializeToString()
+    return frame
 
 
 def fill_feed(feed: Any, snapshot: MarketSnapshot, mode: str) -> None:

@@ -10,6 +10,7 @@ Routes (see upstox-api.md §9.2):
 
 from __future__ import annotations
 
+from typing import Any
 import asyncio
 import json
 import logging
@@ -71,7 +72,7 @@ class PortfolioFeedServer:
         response = await self.authorize(request)
         if response.status != 200:
             return response
-        uri = json.loads(response.text)["data"]["authorized_redirect_uri"]
+        uri = json.loads(response.text or "{}")["data"]["authorized_redirect_uri"]
         raise web.HTTPFound(uri)
 
     def _issue_uri(self, request: web.Request, user_id: str, update_types: str) -> str:
@@ -100,7 +101,10 @@ class PortfolioFeedServer:
         return ws
 
     async def _forward(
-        self, ws: web.WebSocketResponse, queue: asyncio.Queue[dict], wanted: frozenset[str]
+        self,
+        ws: web.WebSocketResponse,
+        queue: asyncio.Queue[dict[str, Any]],
+        wanted: frozenset[str],
     ) -> None:
         while not ws.closed:
             update = await queue.get()

@@ -7,6 +7,7 @@ max span 1 month (minutes ≤15), 1 quarter (minutes >15, hours), 1 decade (days
 
 from __future__ import annotations
 
+from typing import Any
 from datetime import date, datetime, timedelta
 
 from scripts.upstox_sandbox.clock import IST
@@ -83,7 +84,7 @@ def check_range(unit: str, interval: int, to_day: date, from_day: date | None) -
     return max(from_day, floor)
 
 
-def _row(c: Candle, daily: bool) -> list:
+def _row(c: Candle, daily: bool) -> list[Any]:
     when = datetime.fromtimestamp(c.start, IST)
     if daily:
         when = datetime.combine(when.date(), datetime.min.time(), IST)
@@ -104,7 +105,7 @@ def _merge(group: list[Candle]) -> Candle:
 
 def candles(
     market: Market, inst: Instrument, unit: str, interval: int, start: date, end: date, now: float
-) -> list[list]:
+) -> list[list[Any]]:
     """Candle rows for [start, end] (dates), cut at ``now``, newest first."""
     cal = market.calendar
     end = min(end, datetime.fromtimestamp(now, IST).date())
@@ -120,7 +121,7 @@ def candles(
     daily = [c for c in (market.daily_candle(inst, d, now) for d in days) if c is not None]
     if unit == "days":
         return [_row(c, True) for c in reversed(daily)]
-    groups: dict[tuple, list[Candle]] = {}
+    groups: dict[tuple[Any, ...], list[Candle]] = {}
     for c in daily:
         d = datetime.fromtimestamp(c.start, IST).date()
         key = tuple(d.isocalendar()[:2]) if unit == "weeks" else (d.year, d.month)

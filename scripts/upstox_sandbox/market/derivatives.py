@@ -8,6 +8,8 @@ illustrative of recent NSE values and change by circular.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -103,7 +105,7 @@ def contracts_for_day(
             atm + (i - spec.strike_count) * spec.strike_step
             for i in range(2 * spec.strike_count + 1)
         ]
-        common = dict(
+        common: dict[str, Any] = dict(
             segment="NSE_FO",
             reference_price=index.reference_price,
             lot_size=spec.lot_size,

@@ -8,6 +8,7 @@ contract stays resolvable by key so positions in it never dangle.
 
 from __future__ import annotations
 
+from typing import Any
 import csv
 import threading
 from dataclasses import dataclass
@@ -176,13 +177,13 @@ class Universe:
     def by_symbol(self, trading_symbol: str) -> Instrument | None:
         return self._by_symbol.get(trading_symbol)
 
-    def bod_record(self, inst: Instrument) -> dict:
+    def bod_record(self, inst: Instrument) -> dict[str, Any]:
         """The instrument as a BOD-file JSON record (upstox-api.md §8).
 
         [?] tick_size unit: the option-contract API shows NIFTY tick_size 5 (paise) while the
         CSV shows 0.05 rupees; the sandbox's JSON sources use paise, the unit uncertain there.
         """
-        rec: dict = {
+        rec: dict[str, Any] = {
             "segment": inst.segment,
             "name": inst.name,
             "exchange": "NSE",

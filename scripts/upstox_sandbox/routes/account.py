@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from aiohttp import web
 
 from scripts.upstox_sandbox.exchange.charges import money
@@ -12,7 +13,7 @@ from scripts.upstox_sandbox.http_common import resolve, sim_of
 routes = web.RouteTableDef()
 
 
-def profile_record(cfg: SandboxConfig) -> dict:
+def profile_record(cfg: SandboxConfig) -> dict[str, Any]:
     """The demo user's profile: served by /v2/user/profile and inside the token response."""
     return {
         "email": cfg.email,
@@ -34,7 +35,7 @@ async def profile(request: web.Request) -> web.Response:
     return success(profile_record(sim_of(request).config))
 
 
-def _segment_funds(used: float, available: float, span: float, exposure: float) -> dict:
+def _segment_funds(used: float, available: float, span: float, exposure: float) -> dict[str, Any]:
     return {
         "used_margin": used,
         "payin_amount": 0.0,
@@ -131,7 +132,7 @@ async def funds_v3(request: web.Request) -> web.Response:
     return success(data)
 
 
-def _positions(request: web.Request, mtf: bool) -> list[dict]:
+def _positions(request: web.Request, mtf: bool) -> list[dict[str, Any]]:
     s = sim_of(request)
     now = s.step()
     out = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 import gzip
 import json
 from datetime import date, datetime
@@ -24,7 +25,7 @@ def _epoch_ms(day: date, hhmm: object) -> int:
     return int(datetime.combine(day, hhmm, IST).timestamp() * 1000)  # type: ignore[arg-type]
 
 
-def _holiday_record(day: date, text: str) -> dict:
+def _holiday_record(day: date, text: str) -> dict[str, Any]:
     # MCX/CDS evening sessions on NSE holidays are not modelled; they are listed closed too.
     return {
         "date": day.isoformat(),

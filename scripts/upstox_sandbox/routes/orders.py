@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 import time
 
 from aiohttp import web
@@ -60,7 +61,7 @@ async def multi_place(request: web.Request) -> web.Response:
             "UDAPI100038", f"At most {MULTI_PLACE_MAX} orders per request", property_path="body"
         )
     parsed: list[tuple[str, OrderRequest]] = []
-    errors: list[dict] = []
+    errors: list[dict[str, Any]] = []
     seen: set[str] = set()
     for line in body:
         cid = line.get("correlation_id") if isinstance(line, dict) else None

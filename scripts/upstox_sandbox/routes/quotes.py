@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from datetime import date, datetime
 
 from aiohttp import web
@@ -18,8 +19,8 @@ QUOTE_MAX, GREEKS_MAX = 500, 50
 V2_NAMES = ("instrument_key", "symbol")
 
 
-def _depth(snap: MarketSnapshot) -> dict:
-    def side(levels: tuple) -> list[dict]:
+def _depth(snap: MarketSnapshot) -> dict[str, Any]:
+    def side(levels: tuple[Any, ...]) -> list[dict[str, Any]]:
         rows = [
             {"quantity": lv.quantity, "price": lv.price, "orders": lv.orders} for lv in levels[:5]
         ]
@@ -28,7 +29,7 @@ def _depth(snap: MarketSnapshot) -> dict:
     return {"buy": side(snap.bids), "sell": side(snap.asks)}
 
 
-def _bar(snap: MarketSnapshot, interval: str) -> dict | None:
+def _bar(snap: MarketSnapshot, interval: str) -> dict[str, Any] | None:
     for bar in snap.bars:
         if bar.interval == interval:
             return {
@@ -42,7 +43,7 @@ def _bar(snap: MarketSnapshot, interval: str) -> dict | None:
     return None
 
 
-def _full(request: web.Request, inst: Instrument, snap: MarketSnapshot, v3: bool) -> dict:
+def _full(request: web.Request, inst: Instrument, snap: MarketSnapshot, v3: bool) -> dict[str, Any]:
     s = sim_of(request)
     now = s.clock.timestamp()
     day = _bar(snap, "1d") or {
@@ -281,7 +282,7 @@ async def option_chain(request: web.Request) -> web.Response:
         strikes.setdefault(inst.strike or 0.0, {})[inst.instrument_type] = inst
     rows = []
     for strike in sorted(strikes):
-        legs = {}
+        legs: dict[str, dict[str, Any]] = {}
         for kind, name in (("CE", "call_options"), ("PE", "put_options")):
             inst = strikes[strike][kind]
             sn = s.market.snapshot(inst, now, with_bars=False)
