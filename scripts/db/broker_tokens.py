@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
+from scripts.db.engine import inserted_id
 from scripts.db.schema import broker_tokens
 from scripts.db.types import utc_now
 
@@ -60,7 +61,7 @@ def save_active_token(
             updated_at=now,
         )
     )
-    return int(result.inserted_primary_key[0])
+    return inserted_id(result)
 
 
 def latest_token(connection: Connection, mode: str) -> StoredToken | None:

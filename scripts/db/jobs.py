@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, select, update
 
+from scripts.db.engine import inserted_id
 from scripts.db.schema import sync_history, sync_jobs
 from scripts.db.types import utc_now
 from scripts.db.upsert import upsert_rows
@@ -90,7 +91,7 @@ def start_run(connection: Connection, job_id: str, trigger: str) -> int:
             job_id=job_id, trigger=trigger, status="running", started_at=utc_now()
         )
     )
-    return int(result.inserted_primary_key[0])
+    return inserted_id(result)
 
 
 def finish_run(

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from scripts.db.engine import inserted_id
 from scripts.db.schema import order_audit
 from scripts.db.types import utc_now
 
@@ -57,7 +58,7 @@ def record_request(
             outcome="sent",
         )
     )
-    return int(result.inserted_primary_key[0])
+    return inserted_id(result)
 
 
 def record_response(
