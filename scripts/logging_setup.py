@@ -45,11 +45,16 @@ def redact_secrets(text: str) -> str:
     return text
 
 
+def is_platform_handler(handler: logging.Handler) -> bool:
+    """True for the handlers ``configure_logging`` installed (they carry our filter)."""
+    return any(isinstance(f, TraceAndRedactFilter) for f in handler.filters)
+
+
 def configure_logging(settings: "Settings", service: str, to_file: bool = True) -> None:
     """Send logs to stderr and (for long-running services) to ``logs/<service>.log``."""
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if getattr(handler, "_platform_handler", False):
+        if is_platform_handler(handler):
             root.removeHandler(handler)
             handler.close()
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
@@ -63,7 +68,6 @@ def configure_logging(settings: "Settings", service: str, to_file: bool = True) 
     for handler in handlers:
         handler.setFormatter(logging.Formatter(LOG_FORMAT))
         handler.addFilter(TraceAndRedactFilter())
-        handler._platform_handler = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(settings.log_level)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -6,6 +6,7 @@ this module never sees the plain token.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -85,7 +86,7 @@ def set_token_status(connection: Connection, token_id: int, status: str, reason:
     return bool(result.rowcount)
 
 
-def reencrypt_tokens(connection: Connection, rotate) -> int:  # type: ignore[no-untyped-def]
+def reencrypt_tokens(connection: Connection, rotate: Callable[[str], str]) -> int:
     """Re-encrypt every stored token with ``rotate(ciphertext) -> ciphertext`` (key rotation)."""
     rows = connection.execute(select(broker_tokens.c.id, broker_tokens.c.access_token_encrypted))
     count = 0

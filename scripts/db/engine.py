@@ -32,7 +32,8 @@ def create_db_engine(database_url: str) -> Engine:
     return create_engine(database_url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
-def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None:
+    """Per-connection SQLite settings (the DBAPI connection is sqlite3's, untyped here)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

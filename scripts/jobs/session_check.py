@@ -8,10 +8,12 @@ database, so the header of every page says so within minutes.
 
 from __future__ import annotations
 
+from scripts.config.settings import Settings
+from scripts.db import Database
 from scripts.services.container import build_services
 
 
-def check_upstox_session(settings, database) -> str:  # type: ignore[no-untyped-def]
+def check_upstox_session(settings: Settings, database: Database) -> str:
     services = build_services(settings, database)
     try:
         return services.broker.check_session()

@@ -14,6 +14,7 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from scripts.services.broker import BrokerService
@@ -26,35 +27,44 @@ log = logging.getLogger(__name__)
 FEED_MODES = ("ltpc", "full", "option_greeks", "full_d30")
 
 
+@dataclass(frozen=True)
+class _RunningFeed:
+    """The feed and the event-loop thread it runs on: they start and stop together."""
+
+    thread: FeedThread
+    feed: MarketFeed
+
+
 class MarketFeedService:
     def __init__(self, broker: BrokerService) -> None:
         self._broker = broker
-        self._thread: FeedThread | None = None
-        self._feed: MarketFeed | None = None
+        self._running: _RunningFeed | None = None
         self._latest: dict[str, Tick] = {}
         self._lock = threading.Lock()
 
     # --- lifecycle ---------------------------------------------------------------------
-    def ensure_started(self) -> MarketFeed:
+    def ensure_started(self) -> _RunningFeed:
         """Start the feed (or restart it after a re-login); needs a logged-in session."""
         self._broker.require_session()
         with self._lock:
-            if self._feed is None:
-                self._thread = FeedThread()
-                self._thread.start()
-                self._feed = self._thread.run(self._build())
-                self._feed.bus.subscribe(self._remember)
-            elif self._feed.health().state in ("token_expired", "stopped"):
-                self._thread.run(self._restart())  # type: ignore[union-attr]
-            return self._feed
+            if self._running is None:
+                thread = FeedThread()
+                thread.start()
+                feed = thread.run(self._build())
+                feed.bus.subscribe(self._remember)
+                self._running = _RunningFeed(thread, feed)
+            elif self._running.feed.health().state in ("token_expired", "stopped"):
+                self._running.thread.run(self._restart(self._running.feed))
+            return self._running
 
     async def _build(self) -> MarketFeed:
         feed = MarketFeed(self._authorize, on_token_expired=self._token_rejected)
         feed.start()
         return feed
 
-    async def _restart(self) -> None:
-        self._feed.start()  # type: ignore[union-attr]
+    @staticmethod
+    async def _restart(feed: MarketFeed) -> None:
+        feed.start()
 
     async def _authorize(self) -> str:
         return await asyncio.to_thread(self._broker.feed_authorization_url)
@@ -67,38 +77,39 @@ class MarketFeedService:
 
     def stop(self) -> None:
         with self._lock:
-            if self._feed is not None and self._thread is not None:
-                self._thread.run(self._feed.stop())
-                self._thread.stop()
-            self._feed, self._thread = None, None
+            running, self._running = self._running, None
+        if running is not None:
+            running.thread.run(running.feed.stop())
+            running.thread.stop()
 
     # --- subscriptions -----------------------------------------------------------------
     def subscribe(self, instrument_keys: list[str], mode: str) -> dict[str, Any]:
-        feed = self.ensure_started()
+        running = self.ensure_started()
         try:
-            self._thread.run(feed.subscribe(instrument_keys, mode))  # type: ignore[union-attr]
+            running.thread.run(running.feed.subscribe(instrument_keys, mode))
         except SubscriptionLimitExceeded as error:
             raise ValidationFailed(str(error), "instrument_keys") from None
-        return {"subscriptions": feed.subscriptions()}
+        return {"subscriptions": running.feed.subscriptions()}
 
     def unsubscribe(self, instrument_keys: list[str]) -> dict[str, Any]:
-        if self._feed is None:
+        running = self._running
+        if running is None:
             return {"subscriptions": {}}
-        self._thread.run(self._feed.unsubscribe(instrument_keys))  # type: ignore[union-attr]
+        running.thread.run(running.feed.unsubscribe(instrument_keys))
         for key in instrument_keys:
             self._latest.pop(key, None)
-        return {"subscriptions": self._feed.subscriptions()}
+        return {"subscriptions": running.feed.subscriptions()}
 
     # --- reads ---------------------------------------------------------------------------
     def latest(self, instrument_keys: Iterable[str]) -> list[dict[str, Any]]:
         return [dataclasses.asdict(self._latest[k]) for k in instrument_keys if k in self._latest]
 
     def health(self) -> dict[str, Any]:
-        if self._feed is None:
+        if self._running is None:
             return {
                 "state": "stopped",
                 "connected": False,
                 "subscriptions": {},
                 "detail": "starts with the first subscription",
             }
-        return dataclasses.asdict(self._feed.health())
+        return dataclasses.asdict(self._running.feed.health())

@@ -27,6 +27,7 @@ from nicegui.testing.general_fixtures import pytest_configure  # noqa: F401 (tem
 from nicegui.testing.user import User
 from nicegui.testing.user_simulation import user_simulation
 
+from scripts.logging_setup import is_platform_handler
 from scripts.config.settings import PROJECT_ROOT, Settings
 from tests.browser import CHROMIUM
 
@@ -88,7 +89,7 @@ def _remove_platform_log_handlers() -> None:
     """The main file configures logging into the test's temp folder; close those files."""
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if getattr(handler, "_platform_handler", False):
+        if is_platform_handler(handler):
             root.removeHandler(handler)
             handler.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 import gzip
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from aiohttp import web
@@ -21,8 +21,8 @@ MARGIN_MAX = 20
 ALL_EXCHANGES = list(EXCHANGE_HOURS)
 
 
-def _epoch_ms(day: date, hhmm: object) -> int:
-    return int(datetime.combine(day, hhmm, IST).timestamp() * 1000)  # type: ignore[arg-type]
+def _epoch_ms(day: date, hhmm: time) -> int:
+    return int(datetime.combine(day, hhmm, IST).timestamp() * 1000)
 
 
 def _holiday_record(day: date, text: str) -> dict[str, Any]:
