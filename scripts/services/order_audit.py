@@ -50,10 +50,12 @@ class DatabaseOrderAudit:
         else:
             rejected = isinstance(error, REJECTIONS)
             outcome, message = ("rejected" if rejected else "error"), str(error)
+        if not isinstance(handle, int):
+            raise TypeError(f"not an audit row id from request_sent: {handle!r}")
         with self._database.transaction() as connection:
             record_response(
                 connection,
-                int(handle),
+                handle,
                 outcome,
                 status,
                 body,
