@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dashboard_ui.context import DashboardContext
 
-# Sidebar groups in display order (shared/pages.md). A group with no page is not shown.
+# Sidebar groups in display order (docs/PAGES.md). A group with no page is not shown.
 GROUPS: tuple[str, ...] = (
     "Core",
     "Trading",
@@ -35,7 +35,7 @@ GROUPS: tuple[str, ...] = (
 class PageSpec:
     """One sidebar page: where it lives, what the trader calls it, and how it is built.
 
-    ``order`` is the page's number in shared/pages.md, so the sidebar keeps the
+    ``order`` is the page's number in docs/PAGES.md, so the sidebar keeps the
     documented order however the modules are named.
     """
 

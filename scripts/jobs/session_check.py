@@ -1,4 +1,4 @@
-"""Is the stored Upstox token still accepted? (LESSONS.md: the daily token must not die silently.)
+"""Is the stored Upstox token still accepted? (docs/LESSONS.md: the token must not die silently.)
 
 A token can die before its 03:30 IST expiry: Upstox invalidates it when a new one is made
 elsewhere, and the built-in sandbox forgets its tokens when it restarts. This job asks for

@@ -1,6 +1,6 @@
 """The platform's one market-feed connection, for the API process.
 
-LESSONS.md: one feed connection for the whole platform, fanned out inside it.
+docs/LESSONS.md: one feed connection for the whole platform, fanned out inside it.
 The feed starts on the first subscription (it needs a logged-in session), runs
 on its own event-loop thread, and keeps the latest tick per instrument so
 pages can poll ``/api/feed/ticks`` cheaply. A token rejected by the feed

@@ -1,6 +1,6 @@
 """Is the NSE equity market open right now? From session hours and the holiday table.
 
-Session hours are NSE's (shared/nse-data.md §2): pre-open 09:00–09:15, normal
+Session hours are NSE's (docs/NSE_DATA.md §2): pre-open 09:00–09:15, normal
 market 09:15–15:30 IST, Monday–Friday. Holidays come from ``market_holidays``
 (bundled, later refreshed from Upstox). Special sessions (Muhurat) are not
 modelled yet; the trading-calendar capability extends this module.

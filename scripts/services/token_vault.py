@@ -6,7 +6,7 @@ first), so a key can be rotated: add a new key in front, restart, run
 key. The plain token lives only in memory, only as long as a request needs it;
 it is never logged or returned by the API.
 
-Expiry follows Upstox's rule (shared/upstox-api.md §2): a token is valid until
+Expiry follows Upstox's rule (docs/UPSTOX_API.md §2): a token is valid until
 03:30 IST of the next day, or of the same day if issued before 03:30. If the
 token is a JWT with an earlier ``exp`` claim, the earlier time wins.
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-# Error codes from upstox-api.md §1.4 [DOC].
+# Error codes from docs/UPSTOX_API.md §1.4 [DOC].
 CODE_INVALID_TOKEN = "UDAPI100050"
 CODE_RATE_LIMITED = "UDAPI10005"
 

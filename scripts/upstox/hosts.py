@@ -1,6 +1,6 @@
 """Which host serves which path, per platform mode.
 
-Three modes (upstox-api.md §1.1 and §11):
+Three modes (docs/UPSTOX_API.md §1.1 and §11):
 
 - ``sandbox``: the platform's built-in sandbox; every host is ``sandbox_url``.
 - ``live``: ``api.upstox.com`` for REST, ``api-hft.upstox.com`` for single-order

@@ -1,4 +1,4 @@
-"""Per-user, per-class request limits (upstox-api.md §1.5, second-hand and approximate).
+"""Per-user, per-class request limits (docs/UPSTOX_API.md §1.5, second-hand and approximate).
 
 Windows use real (monotonic) time even when the sandbox clock is accelerated: rate limits
 protect a server, which lives in real time.
@@ -11,7 +11,7 @@ import time
 from bisect import bisect_left
 from collections import deque
 
-# (window seconds, max requests) per class; numbers from upstox-api.md §1.5.
+# (window seconds, max requests) per class; numbers from docs/UPSTOX_API.md §1.5.
 LIMITS: dict[str, tuple[tuple[float, int], ...]] = {
     "standard": ((1.0, 50), (60.0, 500), (1800.0, 2000)),
     "order": ((1.0, 10), (60.0, 500), (1800.0, 2000)),

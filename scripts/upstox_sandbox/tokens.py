@@ -1,6 +1,6 @@
 """OAuth for the sandbox: authorization codes, JWT-shaped access tokens, 03:30 IST expiry.
 
-Mirrors upstox-api.md §2. Tokens are signed with a key drawn at start-up (never a default),
+Mirrors docs/UPSTOX_API.md §2. Tokens are signed with a key drawn at start-up (never a default),
 and are also remembered server-side, so logout and expiry are exact.
 """
 

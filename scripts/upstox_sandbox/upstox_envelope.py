@@ -1,4 +1,4 @@
-"""Upstox's response envelopes and its error model, in one place (upstox-api.md §0, §1.3-1.4).
+"""Upstox's response envelopes and its error model, in one place (docs/UPSTOX_API.md §0, §1.3-1.4).
 
 Success bodies are ``{"status": "success", "data": ...}``; v3 order/GTT bodies add
 ``metadata.latency``. Errors carry both the canonical snake_case keys and the deprecated

@@ -4,7 +4,7 @@ Both sides of the wire need these: the platform's client refuses to send an
 over-limit subscription, and the sandbox's server refuses to accept one. They
 live here, with the wire schema, so the two cannot drift apart.
 
-Source: /work/shared/upstox-api.md §9.1 (Upstox docs "Limits" table).
+Source: docs/UPSTOX_API.md §9.1 (Upstox docs "Limits" table).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The sidebar registry: only existing pages, grouped and ordered as in shared/pages.md."""
+"""The sidebar registry: only existing pages, grouped and ordered as in docs/PAGES.md."""
 
 from __future__ import annotations
 

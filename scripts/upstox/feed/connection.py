@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 Authorize = Callable[[], Awaitable[str]]
 TokenExpiredCallback = Callable[[BaseException], object]
 
-INVALID_TOKEN_CODE = "UDAPI100050"  # upstox-api.md §1.4
+INVALID_TOKEN_CODE = "UDAPI100050"  # docs/UPSTOX_API.md §1.4
 
 
 def is_token_rejection(exc: BaseException) -> bool:

@@ -9,7 +9,7 @@ Usage (inside an event loop; from sync code see feed_thread.FeedThread)::
     feed.bus.subscribe(my_queue)            # or a callback
     feed.health()                           # for the dashboard
 
-One instance serves the whole platform (LESSONS.md): consumers attach to
+One instance serves the whole platform (docs/LESSONS.md): consumers attach to
 ``feed.bus``, never to Upstox. The subscription book survives reconnects and is
 replayed in full on every new connection.
 """

@@ -2,7 +2,7 @@
 
 This book, not the socket, is the truth: after every reconnect the client
 replays it in full, so a dropped connection never loses a subscription
-(LESSONS.md: "reconnects but never re-subscribes"). Each key is held in exactly
+(docs/LESSONS.md: "reconnects but never re-subscribes"). Each key is held in exactly
 one mode; subscribing a held key in another mode moves it.
 """
 

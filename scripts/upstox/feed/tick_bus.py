@@ -1,7 +1,7 @@
 """In-process fan-out of feed data: one upstream connection, many consumers.
 
 Every part of the platform that wants ticks subscribes here instead of opening
-its own Upstox socket (LESSONS.md: connection limits are hit when every page
+its own Upstox socket (docs/LESSONS.md: connection limits are hit when every page
 opens its own feed). A consumer is a callback, an ``asyncio.Queue`` or a
 thread-safe ``queue.Queue``, optionally filtered to some keys.
 

@@ -1,4 +1,4 @@
-"""Login, logout, profile, funds and the WebSocket authorize calls (upstox-api.md §2, §3, §9)."""
+"""Login, logout, profile, funds and WebSocket authorize calls (docs/UPSTOX_API.md §2, §3, §9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GTT (good-till-triggered) orders, v3 only, on the api host (upstox-api.md §5).
+"""GTT (good-till-triggered) orders, v3 only, on the api host (docs/UPSTOX_API.md §5).
 
 GTT writes are order writes: sent once, never retried after they may have reached Upstox.
 """

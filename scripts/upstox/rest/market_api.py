@@ -1,4 +1,4 @@
-"""Market quotes, option contracts/chain/greeks and candles (upstox-api.md §7.1-§7.3).
+"""Market quotes, option contracts/chain/greeks and candles (docs/UPSTOX_API.md §7.1-§7.3).
 
 Quote responses are keyed by ``EXCHSEG:TRADING_SYMBOL`` (e.g. ``NSE_EQ:NHPC``), not by the
 instrument key you asked for; each value carries ``instrument_token``. They are returned as

@@ -1,6 +1,6 @@
 """Pydantic models for the Upstox payloads the rest of the platform relies on.
 
-Field names are Upstox's wire names (upstox-api.md §2-§7). Unknown fields are ignored so a new
+Field names are Upstox's wire names (docs/UPSTOX_API.md §2-§7). Unknown fields are ignored so a new
 Upstox field never breaks parsing; deprecated duplicates (``tradingsymbol``) are accepted as a
 fallback for the canonical name. Money is ``Decimal`` (built from the JSON number's text, so no
 float rounding is added); market-data prices stay ``float`` as Upstox sends them.

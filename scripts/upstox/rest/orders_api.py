@@ -1,4 +1,4 @@
-"""Order writes and order/trade reads (upstox-api.md §4).
+"""Order writes and order/trade reads (docs/UPSTOX_API.md §4).
 
 Writes are sent at most once (see ``retry``): a lost answer to a placement is reconciled by tag
 (``order_reconcile``); a lost answer to any other write raises ``OrderStateUnknown``.

@@ -1,4 +1,4 @@
-"""Positions, MTF positions, holdings and position conversion (upstox-api.md §6)."""
+"""Positions, MTF positions, holdings and position conversion (docs/UPSTOX_API.md §6)."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ class Window:
     period_s: float
 
 
-# upstox-api.md §1.5, numbers are [2nd-hand] (the docs "rate-limiting" page via a secondary
+# docs/UPSTOX_API.md §1.5, numbers are [2nd-hand] (the docs "rate-limiting" page via a secondary
 # source; Upstox's own skill file calls them approximate). Per user, per API.
 # Orders: the "regular" (not SEBI-registered) algo row, the safe default for a retail platform.
 # Multi place / multi cancel / exit-all have separate, undisclosed limits; they count as ORDERS.

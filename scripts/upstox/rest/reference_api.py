@@ -1,4 +1,4 @@
-"""Market calendar and status, charges and margin, instrument files (upstox-api.md §7.4-§8)."""
+"""Market calendar and status, charges and margin, instrument files (docs/UPSTOX_API.md §7.4-§8)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Per-request caps Upstox enforces, checked locally so the trader gets a clear message first.
 
-Numbers from upstox-api.md §1.5 and §4.2 [DOC]. Exceeding them server-side gives terse codes
+Numbers from docs/UPSTOX_API.md §1.5 and §4.2 [DOC]. Exceeding them server-side gives terse codes
 (UDAPI100043, UDAPI1109 ...); here they become ``InvalidRequest`` before anything is sent.
 """
 

@@ -1,6 +1,6 @@
 """Brokerage, statutory charges and margin for one order, rounded to paise.
 
-ASSUMPTIONS (Upstox's public tariff as commonly quoted, not from upstox-api.md): brokerage
+ASSUMPTIONS (Upstox's public tariff as commonly quoted, not from docs/UPSTOX_API.md): brokerage
 ₹20 per executed order or 0.05% (intraday/futures) / 2.5% (delivery) of turnover if lower;
 options ₹20 flat. STT, exchange transaction, SEBI, IPFT and stamp duty rates below are the
 NSE figures effective from Oct 2024; GST 18% on brokerage + transaction + SEBI + IPFT.

@@ -1,6 +1,6 @@
 """GTT (good-till-triggered) orders, v3: rules that fire orders when the simulated price moves.
 
-upstox-api.md §5: ENTRY is mandatory; ≤3 rules, no duplicate strategy; TARGET/STOPLOSS take
+docs/UPSTOX_API.md §5: ENTRY is mandatory; ≤3 rules, no duplicate strategy; TARGET/STOPLOSS take
 the opposite side and are armed only after the entry order completes; one of them firing
 cancels the other; a STOPLOSS ``trailing_gap`` follows the best price since arming. Fired
 orders are LIMIT orders; ASSUMPTION: their price is the LTP moved by ``market_protection``

@@ -1,6 +1,6 @@
 """The sandbox exchange: order lifecycle, RMS checks and fills against the simulated market.
 
-Fill rules (why: LESSONS.md "paper fills that could never happen"): a MARKET order takes the
+Fill rules (why: docs/LESSONS.md "paper fills that could never happen"): a MARKET order takes the
 simulated best ask/bid (LTP one tick away); a LIMIT order fills on arrival only if that quote
 is at or better than its price, otherwise it rests and fills at its own price only when the
 simulated path later trades through it. SL/SL-M wait in ``trigger pending`` until the path

@@ -1,6 +1,6 @@
 """Order records, their exact status strings, and validation of place/modify requests.
 
-Status strings are Upstox's lowercase-with-spaces values (upstox-api.md §4.1). Each order keeps
+Status strings are Upstox's lowercase-with-spaces values (docs/UPSTOX_API.md §4.1). Each order keeps
 its history: a copy of the record at every transition, which GET /v2/order/history returns.
 Error codes without a documented specific code use UDAPI100038 "Invalid input" [?].
 """

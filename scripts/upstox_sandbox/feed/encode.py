@@ -1,6 +1,6 @@
 """Turns the simulated market's snapshots into market data feed v3 protobuf frames.
 
-One function per message shape in upstox-api.md §9.1; the mode decides the shape:
+One function per message shape in docs/UPSTOX_API.md §9.1; the mode decides the shape:
 ``ltpc`` -> Feed.ltpc, ``full``/``full_d30`` -> Feed.fullFeed (marketFF, or indexFF
 for indices), ``option_greeks`` -> Feed.firstLevelWithGreeks.
 """

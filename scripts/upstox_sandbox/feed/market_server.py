@@ -1,6 +1,6 @@
 """The sandbox's market data feed v3 server (protobuf over WebSocket).
 
-Routes (see upstox-api.md §9.1):
+Routes (see docs/UPSTOX_API.md §9.1):
 - ``GET /v3/feed/market-data-feed/authorize``: Bearer token -> single-use ws URI.
 - ``GET /v3/feed/market-data-feed`` with a Bearer header: 302 to such a URI, as
   the real host does; with ``requestId``/``code`` query: the WebSocket itself.

@@ -1,6 +1,6 @@
 """The sandbox's portfolio stream feed (JSON text frames over WebSocket).
 
-Routes (see upstox-api.md §9.2):
+Routes (see docs/UPSTOX_API.md §9.2):
 - ``GET /v2/feed/portfolio-stream-feed/authorize?update_types=…``: single-use ws URI.
 - ``GET /v2/feed/portfolio-stream-feed?update_types=…`` with a Bearer header: 302
   to such a URI.

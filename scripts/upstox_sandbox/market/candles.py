@@ -1,6 +1,6 @@
 """Historical and intraday candles built from the same minute bars the live market uses.
 
-Limits follow upstox-api.md §7.3: units minutes (1-300), hours (1-5), days/weeks/months (1);
+Limits follow docs/UPSTOX_API.md §7.3: units minutes (1-300), hours (1-5), days/weeks/months (1);
 max span 1 month (minutes ≤15), 1 quarter (minutes >15, hours), 1 decade (days), unlimited
 (weeks, months). Candles are newest first; ``oi`` is 0 for non-derivatives.
 """

@@ -1,6 +1,6 @@
 """Near-month NIFTY / BANKNIFTY futures and options listed on a given sandbox day.
 
-ASSUMPTION (not from upstox-api.md): NSE index derivatives expire on Tuesdays since Sep 2025;
+ASSUMPTION (not from docs/UPSTOX_API.md): NSE index derivatives expire on Tuesdays since Sep 2025;
 NIFTY has weekly and monthly (last Tuesday) expiries, BANKNIFTY monthly only. An expiry that
 falls on a holiday moves to the previous trading day. Lot sizes and freeze quantities are
 illustrative of recent NSE values and change by circular.

@@ -1,6 +1,6 @@
 """NSE trading calendar: weekday sessions 09:15-15:30 IST minus the published holidays.
 
-Holiday dates come from shared/nse-data.md §2 (2025 and 2026 only). Other years have weekends
+Holiday dates come from docs/NSE_DATA.md §2 (2025 and 2026 only). Other years have weekends
 as their only closures, which the docs (SANDBOX.md) call out. The Muhurat session of
 2025-10-21 is modelled as a closed day. In ``always_open`` mode every calendar day is one
 session from 00:00 to 24:00 so demos work at night and at weekends.
@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from scripts.upstox_sandbox.clock import IST
 
-# Dates from nse-data.md §2; descriptions are best-effort labels for the holiday API.
+# Dates from docs/NSE_DATA.md §2; descriptions are best-effort labels for the holiday API.
 NSE_HOLIDAYS: dict[date, str] = {
     date(2025, 2, 26): "Mahashivratri",
     date(2025, 3, 14): "Holi",
@@ -49,7 +49,7 @@ NSE_HOLIDAYS: dict[date, str] = {
 
 SESSION_OPEN = time(9, 15)
 SESSION_CLOSE = time(15, 30)
-# Exchanges the holiday/timing APIs list, with their normal hours (upstox-api.md §7.4).
+# Exchanges the holiday/timing APIs list, with their normal hours (docs/UPSTOX_API.md §7.4).
 EXCHANGE_HOURS: dict[str, tuple[time, time]] = {
     "NSE": (time(9, 15), time(15, 30)),
     "NFO": (time(9, 15), time(15, 30)),

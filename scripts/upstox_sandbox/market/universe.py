@@ -1,6 +1,6 @@
 """The instruments the sandbox trades: NIFTY 50 stocks, two indices, and their F&O contracts.
 
-Equity rows come from the bundled ``data/nifty50.csv`` (nse-data.md §1.5, as of 2026-09-18);
+Equity rows come from the bundled ``data/nifty50.csv`` (docs/NSE_DATA.md §1.5, as of 2026-09-18);
 reference price levels from ``data/reference_prices.csv`` are illustrative, not quotes.
 Derivative contracts are generated per sandbox day by ``derivatives.py``; once generated a
 contract stays resolvable by key so positions in it never dangle.
@@ -66,7 +66,7 @@ class Instrument:
 
     @property
     def quote_key(self) -> str:
-        """Key of market-quote maps: ``EXCHSEG:TRADING_SYMBOL`` (upstox-api.md §0).
+        """Key of market-quote maps: ``EXCHSEG:TRADING_SYMBOL`` (docs/UPSTOX_API.md §0).
 
         [?] For F&O the docs show a compact symbol (NIFTY2543021600PE) in quote keys while BOD
         records carry the spaced form; the sandbox uses the record's trading_symbol throughout.
@@ -178,7 +178,7 @@ class Universe:
         return self._by_symbol.get(trading_symbol)
 
     def bod_record(self, inst: Instrument) -> dict[str, Any]:
-        """The instrument as a BOD-file JSON record (upstox-api.md §8).
+        """The instrument as a BOD-file JSON record (docs/UPSTOX_API.md §8).
 
         [?] tick_size unit: the option-contract API shows NIFTY tick_size 5 (paise) while the
         CSV shows 0.05 rupees; the sandbox's JSON sources use paise, the unit uncertain there.

@@ -1,4 +1,4 @@
-"""OAuth dialog, token exchange and logout (upstox-api.md §2)."""
+"""OAuth dialog, token exchange and logout (docs/UPSTOX_API.md §2)."""
 
 from __future__ import annotations
 
