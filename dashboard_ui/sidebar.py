@@ -30,6 +30,8 @@ def _page_link(page: PageSpec, active: bool) -> None:
     item = ui.item(on_click=lambda path=page.path: ui.navigate.to(path)).props("clickable")
     item.classes("rounded-borders" + (" bg-blue-1 text-primary" if active else ""))
     item.mark(f"nav-{page.path}")
+    if active:  # screen readers (and the browser tests) can tell which page is open
+        item.props('aria-current="page"')
     with item:
         with ui.item_section().props("avatar").classes("min-w-0"):
             ui.icon(page.icon, size="sm")
