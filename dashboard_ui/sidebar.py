@@ -14,7 +14,9 @@ from dashboard_ui.registry import PageSpec, grouped
 
 
 def draw_sidebar(pages: Sequence[PageSpec], active_path: str | None) -> ui.left_drawer:
-    drawer = ui.left_drawer(value=True, bordered=True).props("width=230").classes("bg-grey-1")
+    # value=None: open beside the page on wide screens, closed (menu button opens it) on phones,
+    # instead of covering the page as an overlay there.
+    drawer = ui.left_drawer(value=None, bordered=True).props("width=230").classes("bg-grey-1")
     with drawer:
         for group, members in grouped(pages):
             ui.label(group).classes(
