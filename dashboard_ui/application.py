@@ -1,4 +1,4 @@
-"""Builds the dashboard: login guard, ``/healthz``, the login page and every registered page.
+"""Builds the dashboard: login guard, ``/healthz``, the login page, every registered page, 404.
 
 Called by the entry point after settings are loaded. Nothing here runs at
 import time, so the user-simulation tests can build a fresh dashboard for
@@ -14,8 +14,9 @@ from nicegui import app, ui
 from dashboard_ui.api_client import ApiClient
 from dashboard_ui.auth import HEALTH_PATH, LoginRequiredMiddleware
 from dashboard_ui.context import DashboardContext
-from dashboard_ui.layout import APP_TITLE
+from dashboard_ui.layout import frame, tab_title
 from dashboard_ui.pages.login import register_login_page
+from dashboard_ui.pages.not_found import register_not_found_page
 from dashboard_ui.registry import PageSpec, discover_pages
 from scripts import __version__
 from scripts.config.settings import Settings
@@ -32,6 +33,7 @@ def build_dashboard(settings: Settings) -> DashboardContext:
     register_login_page(ctx)
     for page in pages:
         register_page(page, ctx)
+    register_not_found_page(ctx)
     log.info(
         "dashboard: %d page(s), API at %s, mode %s", len(pages), settings.api_url, settings.mode
     )
@@ -39,9 +41,12 @@ def build_dashboard(settings: Settings) -> DashboardContext:
 
 
 def register_page(page: PageSpec, ctx: DashboardContext) -> None:
-    @ui.page(page.path, title=f"{page.title} · {APP_TITLE}")
+    """Route ``page.path`` to the page's ``build``, inside the frame drawn from its spec."""
+
+    @ui.page(page.path, title=tab_title(page.title))
     async def show_page() -> None:
-        await page.build(ctx)
+        with frame(ctx, page.title, page.path) as chrome:
+            await page.build(ctx, chrome)
 
 
 async def _healthz() -> dict[str, str]:

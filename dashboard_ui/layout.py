@@ -1,8 +1,11 @@
 """The chrome every page shares: header, API-down banner and sidebar, in one ``frame``.
 
-``frame(ctx, title)`` draws the header (mode, Upstox state, market status,
-bell, user), the banner that appears when the API stops answering, and the
-sidebar, then yields a :class:`Chrome` for the page body. The chrome polls
+``frame(ctx, title, active_path)`` draws the header (mode, Upstox state, market
+status, bell, user), the banner that appears when the API stops answering, the
+sidebar with the open page highlighted, and the page heading, then yields a
+:class:`Chrome` for the page body. Sidebar pages never call it themselves: the
+application wraps every page's ``build`` in it from the page's ``PageSpec``
+(``application.py``), and the 404 page uses it too. The chrome polls
 ``/api/health`` and ``/api/market/status`` while the page is open; pages that
 want those figures subscribe with :meth:`Chrome.on_status` instead of asking
 the API again.
@@ -35,6 +38,11 @@ from dashboard_ui.sidebar import draw_sidebar
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Upstox Trading Platform"
+
+
+def tab_title(page_title: str) -> str:
+    """The browser tab's title: the page first, so a row of tabs stays readable."""
+    return f"{page_title} · {APP_TITLE}"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ is found by :func:`discover_pages`, registered at its path and listed in the
 sidebar under its group. Adding a page is one new module; nothing else
 changes (the same rule the API follows for blueprints), so engineers adding
 pages in parallel never edit a shared list.
+
+The spec is the page's only statement of its name: the application draws the
+frame around ``build`` from it (browser tab title, page heading, sidebar entry
+and its highlight), so a title cannot be written twice and drift.
 """
 
 from __future__ import annotations
@@ -17,6 +21,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dashboard_ui.context import DashboardContext
+    from dashboard_ui.layout import Chrome
+
+    # What a page module provides: it fills the body of a frame that is already drawn.
+    PageBuilder = Callable[[DashboardContext, Chrome], Awaitable[None]]
 
 # Sidebar groups in display order (docs/PAGES.md). A group with no page is not shown.
 GROUPS: tuple[str, ...] = (
@@ -36,7 +44,8 @@ class PageSpec:
     """One sidebar page: where it lives, what the trader calls it, and how it is built.
 
     ``order`` is the page's number in docs/PAGES.md, so the sidebar keeps the
-    documented order however the modules are named.
+    documented order however the modules are named. ``build(ctx, chrome)`` draws
+    only the body: the frame around it is drawn from this spec.
     """
 
     path: str
@@ -44,7 +53,7 @@ class PageSpec:
     group: str
     icon: str
     order: int
-    build: Callable[[DashboardContext], Awaitable[None]]
+    build: PageBuilder
 
     def __post_init__(self) -> None:
         if self.group not in GROUPS:

@@ -14,7 +14,9 @@ from dashboard_ui.registry import PageSpec, grouped
 
 
 def draw_sidebar(pages: Sequence[PageSpec], active_path: str | None) -> ui.left_drawer:
-    drawer = ui.left_drawer(value=True, bordered=True).props("width=230").classes("bg-grey-1")
+    # value=None: open beside the page on wide screens, closed (menu button opens it) on phones,
+    # instead of covering the page as an overlay there.
+    drawer = ui.left_drawer(value=None, bordered=True).props("width=230").classes("bg-grey-1")
     with drawer:
         for group, members in grouped(pages):
             ui.label(group).classes(
@@ -30,6 +32,8 @@ def _page_link(page: PageSpec, active: bool) -> None:
     item = ui.item(on_click=lambda path=page.path: ui.navigate.to(path)).props("clickable")
     item.classes("rounded-borders" + (" bg-blue-1 text-primary" if active else ""))
     item.mark(f"nav-{page.path}")
+    if active:  # screen readers (and the browser tests) can tell which page is open
+        item.props('aria-current="page"')
     with item:
         with ui.item_section().props("avatar").classes("min-w-0"):
             ui.icon(page.icon, size="sm")

@@ -17,7 +17,7 @@ from dashboard_ui.api_client import ApiProblem
 from dashboard_ui.context import DashboardContext
 from dashboard_ui.formatting import age, count, ist_time, market_words, size
 from dashboard_ui.header import token_words
-from dashboard_ui.layout import PlatformStatus, frame
+from dashboard_ui.layout import Chrome, PlatformStatus
 from dashboard_ui.panels import Panel, facts, state_dot
 from dashboard_ui.registry import PageSpec
 
@@ -34,13 +34,12 @@ JOB_COLUMNS = [
 ]  # fmt: skip
 
 
-async def build(ctx: DashboardContext) -> None:
-    with frame(ctx, "Dashboard", PAGE.path) as chrome:
-        view = DashboardView()
-        chrome.on_status(view.show_status)
-        refresh.Poller(
-            "dashboard", lambda: view.load(ctx), view.show_problem, refresh.PAGE_REFRESH_SECONDS
-        )
+async def build(ctx: DashboardContext, chrome: Chrome) -> None:
+    view = DashboardView()
+    chrome.on_status(view.show_status)
+    refresh.Poller(
+        "dashboard", lambda: view.load(ctx), view.show_problem, refresh.PAGE_REFRESH_SECONDS
+    )
 
 
 PAGE = PageSpec(path="/", title="Dashboard", group="Core", icon="dashboard", order=1, build=build)

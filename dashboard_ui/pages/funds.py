@@ -11,7 +11,7 @@ from dashboard_ui import refresh
 from dashboard_ui.api_client import ApiError, ApiProblem
 from dashboard_ui.context import DashboardContext
 from dashboard_ui.formatting import rupees
-from dashboard_ui.layout import frame
+from dashboard_ui.layout import Chrome
 from dashboard_ui.panels import Panel, facts
 from dashboard_ui.registry import PageSpec
 
@@ -25,10 +25,9 @@ DETAIL_ROWS = (
 )
 
 
-async def build(ctx: DashboardContext) -> None:
-    with frame(ctx, "Funds & Margins", PAGE.path):
-        view = FundsView(ctx)
-        refresh.Poller("funds", view.load, view.show_problem, refresh.PAGE_REFRESH_SECONDS)
+async def build(ctx: DashboardContext, chrome: Chrome) -> None:
+    view = FundsView(ctx)
+    refresh.Poller("funds", view.load, view.show_problem, refresh.PAGE_REFRESH_SECONDS)
 
 
 PAGE = PageSpec(

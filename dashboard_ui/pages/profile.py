@@ -17,17 +17,16 @@ from dashboard_ui.api_client import ApiError, ApiProblem
 from dashboard_ui.context import DashboardContext
 from dashboard_ui.formatting import age, ist_time
 from dashboard_ui.header import TOKEN_STATES
-from dashboard_ui.layout import frame
+from dashboard_ui.layout import Chrome
 from dashboard_ui.panels import Panel, facts, state_dot
 from dashboard_ui.registry import PageSpec
 
 
-async def build(ctx: DashboardContext) -> None:
-    with frame(ctx, "Profile & Connection", PAGE.path):
-        view = ProfileView(ctx)
-        if ui.context.client.request.query_params.get("login") == "ok":  # back from Upstox
-            ui.notify("Logged in to Upstox.", type="positive")
-        refresh.Poller("profile", view.load, view.show_problem, refresh.PAGE_REFRESH_SECONDS)
+async def build(ctx: DashboardContext, chrome: Chrome) -> None:
+    view = ProfileView(ctx)
+    if ui.context.client.request.query_params.get("login") == "ok":  # back from Upstox
+        ui.notify("Logged in to Upstox.", type="positive")
+    refresh.Poller("profile", view.load, view.show_problem, refresh.PAGE_REFRESH_SECONDS)
 
 
 PAGE = PageSpec(
