@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from scripts.api.context import platform
 from scripts.api.envelope import success
-from scripts.db.types import utc_now
+from scripts.clock import utc_now
 from scripts.services.market_status import market_status
 
 blueprint = APIBlueprint(

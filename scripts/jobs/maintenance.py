@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import delete, text
 
+from scripts.clock import utc_now
 from scripts.db import Database
 from scripts.db.schema import sync_history
-from scripts.db.types import utc_now
 
 
 def optimize_database(database: Database) -> str:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
+from scripts.clock import IST
 from scripts.db.schema import market_holidays
 
-IST = ZoneInfo("Asia/Kolkata")
 PRE_OPEN = time(9, 0)
 OPEN = time(9, 15)
 CLOSE = time(15, 30)
