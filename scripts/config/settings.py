@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from scripts.config.modes import MODE_NAMES, TradingMode
+from scripts.config.modes import TradingMode
 from scripts.config.variables import (
     INVALID,
     LOG_LEVELS,
@@ -32,10 +32,8 @@ from scripts.config.variables import (
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-MODES = MODE_NAMES  # kept for callers that list the modes; prefer TradingMode
 __all__ = [
     "LOG_LEVELS",
-    "MODES",
     "PROJECT_ROOT",
     "SANDBOX_DEMO_CLIENT_ID",
     "Settings",
