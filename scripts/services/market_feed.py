@@ -21,9 +21,9 @@ from scripts.services.errors import ValidationFailed
 from scripts.upstox.feed.market_stream import MarketFeed
 from scripts.upstox.feed.loop_thread import FeedThread
 from scripts.upstox.feed.events import SubscriptionLimitExceeded, Tick
+from scripts.upstox_wire.feed_modes import FeedMode
 
 log = logging.getLogger(__name__)
-FEED_MODES = ("ltpc", "full", "option_greeks", "full_d30")
 
 
 class MarketFeedService:
@@ -73,7 +73,7 @@ class MarketFeedService:
             self._feed, self._thread = None, None
 
     # --- subscriptions -----------------------------------------------------------------
-    def subscribe(self, instrument_keys: list[str], mode: str) -> dict[str, Any]:
+    def subscribe(self, instrument_keys: list[str], mode: FeedMode) -> dict[str, Any]:
         feed = self.ensure_started()
         try:
             self._thread.run(feed.subscribe(instrument_keys, mode))  # type: ignore[union-attr]
