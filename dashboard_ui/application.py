@@ -19,12 +19,12 @@ from dashboard_ui.pages.login import register_login_page
 from dashboard_ui.pages.not_found import register_not_found_page
 from dashboard_ui.registry import PageSpec, discover_pages
 from scripts import __version__
-from scripts.config.settings import Settings
+from scripts.config.dashboard_settings import DashboardSettings
 
 log = logging.getLogger(__name__)
 
 
-def build_dashboard(settings: Settings) -> DashboardContext:
+def build_dashboard(settings: DashboardSettings) -> DashboardContext:
     pages = tuple(discover_pages())
     ctx = DashboardContext(settings, ApiClient(settings.api_url, settings.api_key), pages)
     app.add_middleware(LoginRequiredMiddleware)

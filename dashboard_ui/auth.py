@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from scripts.config.passwords import verify_password
-from scripts.config.settings import Settings
+from scripts.config.dashboard_settings import DashboardSettings
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class LoginGate:
     reloads; ``clock`` is injectable so tests need not wait out the lockout.
     """
 
-    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, settings: DashboardSettings, clock: Callable[[], float] = time.time) -> None:
         self._user = settings.dashboard_user
         self._hash = settings.dashboard_password_hash
         self._clock = clock

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from dashboard_ui.api_client import ApiClient
 from dashboard_ui.registry import PageSpec
-from scripts.config.settings import Settings
+from scripts.config.dashboard_settings import DashboardSettings
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,6 @@ class DashboardContext:
     each test, builds its own.
     """
 
-    settings: Settings
+    settings: DashboardSettings
     api: ApiClient
     pages: tuple[PageSpec, ...] = ()

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-IST = ZoneInfo("Asia/Kolkata")
+from scripts.clock import IST
 
 # Market status code -> (words, Quasar colour)
 MARKET_STATES: dict[str, tuple[str, str]] = {

@@ -22,10 +22,10 @@ def main() -> None:
 
     from dashboard_ui.application import build_dashboard
     from dashboard_ui.layout import APP_TITLE
-    from scripts.config.settings import settings_for_command
+    from scripts.config.dashboard_settings import dashboard_settings_for_command
     from scripts.logging_setup import configure_logging
 
-    settings = settings_for_command()
+    settings = dashboard_settings_for_command()
     configure_logging(settings, "dashboard")
     build_dashboard(settings)
     ui.run(

@@ -14,7 +14,7 @@ from typing import Any
 from nicegui import ui
 
 from dashboard_ui.api_client import ApiProblem, ApiUnavailable
-from dashboard_ui.formatting import IST
+from scripts.clock import IST
 
 
 class Panel:

@@ -24,6 +24,7 @@ from typing import Callable
 
 import httpx
 
+from scripts.config.dashboard_settings import dashboard_environment
 from scripts.config.settings import Settings, settings_for_command
 
 HEALTH_TIMEOUT_SECONDS = 90.0
@@ -40,6 +41,7 @@ class ServiceSpec:
     port_setting: str | None
     host: str
     is_ready: Callable[[], bool]
+    environment: dict[str, str] | None = None  # None: the launcher's own environment
 
 
 def service_specs(settings: Settings) -> list[ServiceSpec]:
@@ -93,6 +95,8 @@ def service_specs(settings: Settings) -> list[ServiceSpec]:
             "DASHBOARD_PORT",
             settings.dashboard_host,
             lambda: _http_ok(f"{dashboard_url(settings)}/healthz"),
+            # Only what the UI needs: no ENCRYPTION_KEY, no DATABASE_URL.
+            environment=dashboard_environment(settings),
         ),
     ]
     return specs
@@ -195,6 +199,7 @@ class Launcher:
             child = subprocess.Popen(
                 spec.command,
                 cwd=self.settings.project_root,
+                env=spec.environment,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

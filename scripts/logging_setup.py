@@ -16,6 +16,7 @@ from logging.handlers import RotatingFileHandler
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from scripts.config.dashboard_settings import DashboardSettings
     from scripts.config.settings import Settings
 
 trace_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("trace_id", default="-")
@@ -50,7 +51,9 @@ def is_platform_handler(handler: logging.Handler) -> bool:
     return any(isinstance(f, TraceAndRedactFilter) for f in handler.filters)
 
 
-def configure_logging(settings: "Settings", service: str, to_file: bool = True) -> None:
+def configure_logging(
+    settings: "Settings | DashboardSettings", service: str, to_file: bool = True
+) -> None:
     """Send logs to stderr and (for long-running services) to ``logs/<service>.log``."""
     root = logging.getLogger()
     for handler in list(root.handlers):

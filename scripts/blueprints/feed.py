@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field, field_validator
 
 from scripts.api.context import services
 from scripts.api.envelope import success
+from scripts.upstox_wire.feed_modes import FeedMode
 
 blueprint = APIBlueprint(
     "feed",
@@ -24,7 +23,7 @@ class SubscribeBody(BaseModel):
     instrument_keys: list[str] = Field(
         min_length=1, max_length=500, description="e.g. NSE_EQ|INE002A01018"
     )
-    mode: Literal["ltpc", "full", "option_greeks", "full_d30"] = "ltpc"
+    mode: FeedMode = FeedMode.LTPC
 
     @field_validator("instrument_keys")
     @classmethod

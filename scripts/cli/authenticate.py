@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from scripts.config.modes import TradingMode
 from scripts.config.settings import Settings, settings_for_command
 from scripts.db import Database
 from scripts.db.migrate import current_revision, head_revision
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = settings_for_command()
-    headless = args.headless or (settings.mode == "sandbox" and not args.browser)
+    headless = args.headless or (settings.mode is TradingMode.SANDBOX and not args.browser)
     out = lambda text: print(text, flush=True)  # noqa: E731
     try:
         if api_is_up(settings):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from scripts.config.settings import MODES, settings_for_command
+from scripts.config.modes import TradingMode
+from scripts.config.settings import settings_for_command
 from scripts.db import Database
 from scripts.services.token_vault import TokenVault
 
@@ -18,7 +19,7 @@ def main() -> int:
     database = Database(settings.database_url)
     try:
         # One pass re-encrypts every row, whatever its mode; the mode only scopes reads.
-        count = TokenVault(database, settings.encryption_keys, MODES[0]).rotate_keys()
+        count = TokenVault(database, settings.encryption_keys, TradingMode.SANDBOX).rotate_keys()
     finally:
         database.dispose()
     print(

@@ -1,28 +1,48 @@
 """The platform's one configuration: read from the environment and ``.env``, validated once.
 
-Every process (API, scheduler, dashboard, launcher) calls :func:`load_settings`
-at start-up and passes the result down; nothing reads ``os.environ`` elsewhere.
-A bad value stops start-up with :class:`SettingsError`, whose message is one
-line naming the variable and the fix. No secret has a default here: a missing
-secret is an error, never a silently generated or fixed value.
+Every process (API, scheduler, launcher, CLIs) calls :func:`load_settings` at
+start-up and passes the result down; nothing reads ``os.environ`` elsewhere.
+What each variable may hold is the schema in :mod:`scripts.config.variables`;
+this module turns the validated variables into :class:`Settings` (URLs derived
+from ports, paths made absolute) and a bad value into :class:`SettingsError`,
+whose message is one line naming the variable and the fix. No secret has a
+default: a missing secret is an error, never a silently generated or fixed value.
 """
 
 from __future__ import annotations
 
-import base64
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 from urllib.parse import urlsplit
 
-from dotenv import dotenv_values
+from pydantic import ValidationError
+
+from scripts.config.modes import TradingMode
+from scripts.config.variables import (
+    INVALID,
+    LOG_LEVELS,
+    SANDBOX_DEMO_CLIENT_ID,
+    SETUP_HINT,
+    DashboardVariables,
+    PlatformVariables,
+    read_variables,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-MODES = ("sandbox", "live", "upstox-sandbox")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-SETUP_HINT = "run ./setup.sh to create it"
+__all__ = [
+    "LOG_LEVELS",
+    "PROJECT_ROOT",
+    "SANDBOX_DEMO_CLIENT_ID",
+    "Settings",
+    "SettingsError",
+    "TradingMode",
+    "load_settings",
+    "redact_database_url",
+    "settings_for_command",
+]
 
 
 class SettingsError(ValueError):
@@ -38,7 +58,7 @@ class Settings:
     """Validated settings shared by every process."""
 
     project_root: Path
-    mode: str
+    mode: TradingMode
     database_url: str
     api_host: str
     api_port: int
@@ -60,6 +80,14 @@ class Settings:
     log_level: str
     backup_dir: Path
     scheduler_heartbeat_seconds: int
+    email_enabled: bool
+    email_from: str
+    email_to: tuple[str, ...]
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_use_tls: bool
 
     @property
     def is_sqlite(self) -> bool:
@@ -68,10 +96,11 @@ class Settings:
     @property
     def mode_label(self) -> str:
         """What the header shows: SANDBOX for both sandbox modes, LIVE for real money."""
-        return "LIVE" if self.mode == "live" else "SANDBOX"
+        return self.mode.label
 
     def __repr__(self) -> str:  # secrets never reach a log line through repr()
-        return f"Settings(mode={self.mode!r}, database={redact_database_url(self.database_url)!r})"
+        database = redact_database_url(self.database_url)
+        return f"Settings(mode={self.mode.value!r}, database={database!r})"
 
 
 def load_settings(
@@ -85,170 +114,78 @@ def load_settings(
     override one value (a port, the database) without editing the file.
     """
     root = (project_root or PROJECT_ROOT).resolve()
-    env_path = env_file if env_file is not None else root / ".env"
-    values: dict[str, str] = {}
-    if env_path.is_file():
-        values.update({k: v for k, v in dotenv_values(env_path).items() if v is not None})
-    values.update(os.environ if environ is None else environ)
-    return _validate(values, root)
-
-
-def _validate(env: Mapping[str, str], root: Path) -> Settings:
-    mode = env.get("UPSTOX_MODE", "sandbox").strip().lower()
-    if mode not in MODES:
-        raise SettingsError(
-            "UPSTOX_MODE", f"unknown mode {mode!r}", f"use one of {', '.join(MODES)}"
-        )
-    api_host = env.get("API_HOST", "127.0.0.1")
-    api_port = _port(env, "API_PORT", 9000)
-    sandbox_host = env.get("SANDBOX_HOST", "127.0.0.1")
-    sandbox_port = _port(env, "SANDBOX_PORT", 9100)
-    if mode in ("live", "upstox-sandbox"):
-        _require_real_upstox_app(env, mode)
-    log_level = env.get("LOG_LEVEL", "INFO").upper()
-    if log_level not in LOG_LEVELS:
-        raise SettingsError("LOG_LEVEL", f"unknown level {log_level!r}", f"use {LOG_LEVELS}")
+    v = validated(PlatformVariables, environ, env_file if env_file is not None else root / ".env")
+    api_url = v.API_URL or f"http://127.0.0.1:{v.API_PORT}"
     return Settings(
         project_root=root,
-        mode=mode,
-        database_url=_database_url(env.get("DATABASE_URL", ""), root),
-        api_host=api_host,
-        api_port=api_port,
-        api_url=_http_url(env, "API_URL", f"http://127.0.0.1:{api_port}"),
-        api_key=_api_key(env),
-        dashboard_host=env.get("DASHBOARD_HOST", "127.0.0.1"),
-        dashboard_port=_port(env, "DASHBOARD_PORT", 8080),
-        dashboard_user=env.get("DASHBOARD_USER", "admin").strip() or "admin",
-        dashboard_password_hash=_password_hash(env),
-        dashboard_storage_secret=_required(env, "DASHBOARD_STORAGE_SECRET", min_length=32),
-        encryption_keys=_fernet_keys(env),
-        sandbox_host=sandbox_host,
-        sandbox_port=sandbox_port,
-        sandbox_url=_http_url(env, "UPSTOX_SANDBOX_URL", f"http://127.0.0.1:{sandbox_port}"),
-        upstox_client_id=env.get("UPSTOX_CLIENT_ID", ""),
-        upstox_client_secret=env.get("UPSTOX_CLIENT_SECRET", ""),
-        upstox_redirect_uri=_http_url(
-            env,
-            "UPSTOX_REDIRECT_URI",
-            _http_url(env, "API_URL", f"http://127.0.0.1:{api_port}") + "/api/auth/callback",
-        ),
-        log_dir=_path(env.get("LOG_DIR", "logs"), root),
-        log_level=log_level,
-        backup_dir=_path(env.get("BACKUP_DIR", "backups"), root),
-        scheduler_heartbeat_seconds=_positive_int(env, "SCHEDULER_HEARTBEAT_SECONDS", 10),
+        mode=v.UPSTOX_MODE,
+        database_url=v.DATABASE_URL or f"sqlite:///{root / 'market_data.db'}",
+        api_host=v.API_HOST,
+        api_port=v.API_PORT,
+        api_url=api_url,
+        api_key=v.API_KEY,
+        dashboard_host=v.DASHBOARD_HOST,
+        dashboard_port=v.DASHBOARD_PORT,
+        dashboard_user=v.DASHBOARD_USER or "admin",
+        dashboard_password_hash=v.DASHBOARD_PASSWORD_HASH,
+        dashboard_storage_secret=v.DASHBOARD_STORAGE_SECRET,
+        encryption_keys=_comma_list(v.ENCRYPTION_KEY),
+        sandbox_host=v.SANDBOX_HOST,
+        sandbox_port=v.SANDBOX_PORT,
+        sandbox_url=v.UPSTOX_SANDBOX_URL or f"http://127.0.0.1:{v.SANDBOX_PORT}",
+        upstox_client_id=v.UPSTOX_CLIENT_ID,
+        upstox_client_secret=v.UPSTOX_CLIENT_SECRET,
+        upstox_redirect_uri=v.UPSTOX_REDIRECT_URI or f"{api_url}/api/auth/callback",
+        log_dir=project_path(v.LOG_DIR, root),
+        log_level=v.LOG_LEVEL,
+        backup_dir=project_path(v.BACKUP_DIR, root),
+        scheduler_heartbeat_seconds=v.SCHEDULER_HEARTBEAT_SECONDS,
+        email_enabled=v.EMAIL_ENABLED,
+        email_from=v.EMAIL_FROM,
+        email_to=_comma_list(v.EMAIL_TO),
+        smtp_host=v.SMTP_HOST,
+        smtp_port=v.SMTP_PORT,
+        smtp_user=v.SMTP_USER,
+        smtp_password=v.SMTP_PASSWORD,
+        smtp_use_tls=v.SMTP_USE_TLS,
     )
 
 
-SANDBOX_DEMO_CLIENT_ID = "sandbox-demo-app"  # the built-in sandbox's demo app (.env.example)
+Schema = TypeVar("Schema", bound=DashboardVariables)
 
 
-def _require_real_upstox_app(env: Mapping[str, str], mode: str) -> None:
-    """Live modes need the trader's own Upstox app, not the built-in sandbox's demo app."""
-    fix = "put your Upstox app's API key and secret in .env (see docs/Upstox.md)"
-    client_id = env.get("UPSTOX_CLIENT_ID", "").strip()
-    if not client_id or client_id == SANDBOX_DEMO_CLIENT_ID:
-        raise SettingsError(
-            "UPSTOX_CLIENT_ID", f"mode {mode} needs your own Upstox app, not the sandbox demo", fix
-        )
-    if not env.get("UPSTOX_CLIENT_SECRET", "").strip() or env.get(
-        "UPSTOX_CLIENT_SECRET", ""
-    ).strip().startswith("sandbox-demo"):
-        raise SettingsError("UPSTOX_CLIENT_SECRET", f"mode {mode} needs your app's secret", fix)
+def validated(
+    schema: type[Schema], environ: Mapping[str, str] | None, env_file: Path | None
+) -> Schema:
+    """The schema's variables, or :class:`SettingsError` for the first bad one."""
+    try:
+        return read_variables(schema, environ, env_file)
+    except ValidationError as error:
+        raise _first_problem(schema, error) from None
 
 
-def _required(env: Mapping[str, str], name: str, min_length: int = 1) -> str:
-    value = env.get(name, "").strip()
-    if not value:
-        raise SettingsError(name, "is not set", SETUP_HINT)
-    if len(value) < min_length:
-        raise SettingsError(
-            name, f"is too short ({len(value)} characters, need {min_length})", SETUP_HINT
-        )
-    return value
+def _first_problem(schema: type[DashboardVariables], error: ValidationError) -> SettingsError:
+    """The first error, in the schema's order, as one line: variable, problem, fix."""
+    first: dict[str, Any] = error.errors(include_url=False)[0]
+    context = first.get("ctx") or {}
+    variable = context.get("variable") or (str(first["loc"][0]) if first["loc"] else "settings")
+    if first["type"] == INVALID:
+        return SettingsError(variable, context["problem"], context["fix"])
+    if first["type"] == "missing":
+        return SettingsError(variable, "is not set", SETUP_HINT)
+    field = schema.model_fields.get(variable)
+    doc = field.description if field is not None else "see .env.example"
+    return SettingsError(variable, f"{first['msg'].lower()}", f"set it to {doc}")
 
 
-def _api_key(env: Mapping[str, str]) -> str:
-    return _required(env, "API_KEY", min_length=32)
-
-
-def _password_hash(env: Mapping[str, str]) -> str:
-    from scripts.config.passwords import is_password_hash
-
-    value = _required(env, "DASHBOARD_PASSWORD_HASH")
-    if not is_password_hash(value):
-        raise SettingsError(
-            "DASHBOARD_PASSWORD_HASH",
-            "is not a password hash made by this platform",
-            "set a new password with: .venv/bin/python -m scripts.config.passwords",
-        )
-    return value
-
-
-def _fernet_keys(env: Mapping[str, str]) -> tuple[str, ...]:
-    """ENCRYPTION_KEY may hold several comma-separated keys, newest first, for rotation."""
-    raw = _required(env, "ENCRYPTION_KEY")
-    keys = tuple(k.strip() for k in raw.split(",") if k.strip())
-    for key in keys:
-        try:
-            decoded = base64.urlsafe_b64decode(key.encode("ascii"))
-        except (ValueError, UnicodeEncodeError):
-            decoded = b""
-        if len(decoded) != 32:
-            raise SettingsError(
-                "ENCRYPTION_KEY",
-                "is not a valid Fernet key (32 url-safe base64-encoded bytes)",
-                "generate one with: .venv/bin/python -m scripts.config.env_file fernet-key",
-            )
-    return keys
-
-
-def _port(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, str(default)).strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
-        raise SettingsError(name, f"{raw!r} is not a port number", "use a number from 1 to 65535")
-    return int(raw)
-
-
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, str(default)).strip()
-    if not raw.isdigit() or int(raw) < 1:
-        raise SettingsError(name, f"{raw!r} is not a positive whole number", "use e.g. 10")
-    return int(raw)
-
-
-def _http_url(env: Mapping[str, str], name: str, default: str) -> str:
-    value = env.get(name, "").strip() or default
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SettingsError(name, f"{value!r} is not an http(s) URL", "use e.g. " + default)
-    return value.rstrip("/")
-
-
-def _path(value: str, root: Path) -> Path:
+def project_path(value: str, root: Path) -> Path:
+    """A path from ``.env``: absolute as written, else relative to the project folder."""
     path = Path(value)
     return path if path.is_absolute() else root / path
 
 
-def _database_url(value: str, root: Path) -> str:
-    """Normalise DATABASE_URL to an SQLAlchemy URL; empty means the embedded SQLite file."""
-    value = value.strip()
-    if not value:
-        return f"sqlite:///{root / 'market_data.db'}"
-    fix = "use sqlite:///path/to/file.db or postgresql://user@host:5432/dbname"
-    parts = urlsplit(value)
-    if parts.scheme in ("postgres", "postgresql", "postgresql+psycopg"):
-        if not parts.hostname or not parts.path.strip("/"):
-            raise SettingsError("DATABASE_URL", "needs a host and a database name", fix)
-        try:
-            parts.port  # noqa: B018 - raises ValueError on a malformed port
-        except ValueError:
-            raise SettingsError("DATABASE_URL", "has a malformed port", fix) from None
-        return "postgresql+psycopg://" + value.split("://", 1)[1]
-    if parts.scheme == "sqlite":
-        if not value.startswith("sqlite:///") or len(value) <= len("sqlite:///"):
-            raise SettingsError("DATABASE_URL", "an SQLite URL needs a file path", fix)
-        return value
-    raise SettingsError("DATABASE_URL", f"unsupported scheme {parts.scheme!r}", fix)
+def _comma_list(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
 def redact_database_url(url: str) -> str:
@@ -263,13 +200,21 @@ def redact_database_url(url: str) -> str:
 def settings_for_command() -> Settings:
     """Settings for a process entry point; a bad value exits with code 2 and one clear line.
 
-    Every command (API, scheduler, dashboard, launcher, CLIs) starts with this, so a
+    Every command (API, scheduler, launcher, CLIs) starts with this, so a
     misconfiguration reads the same everywhere and never shows a traceback.
     """
+    return exit_on_settings_error(load_settings)
+
+
+Loaded = TypeVar("Loaded")
+
+
+def exit_on_settings_error(load: Callable[[], Loaded]) -> Loaded:
+    """Run ``load``; on :class:`SettingsError` print one line and exit with code 2."""
     import sys
 
     try:
-        return load_settings()
+        return load()
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
+from scripts.clock import utc_now
 from scripts.db.engine import inserted_id
 from scripts.db.schema import broker_tokens
-from scripts.db.types import utc_now
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from scripts.clock import utc_now
 from scripts.db.schema import service_heartbeats
-from scripts.db.types import utc_now
 from scripts.db.upsert import upsert_rows
 
 

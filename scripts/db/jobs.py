@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, select, update
 
+from scripts.clock import utc_now
 from scripts.db.engine import inserted_id
 from scripts.db.schema import sync_history, sync_jobs
-from scripts.db.types import utc_now
 from scripts.db.upsert import upsert_rows
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from scripts.clock import utc_now
 from scripts.db.engine import inserted_id
 from scripts.db.schema import order_audit
-from scripts.db.types import utc_now
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,3 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from scripts.clock import utc_now
 from scripts.db import Database
 from scripts.db.maintenance import delete_history_before, optimize
-from scripts.db.types import utc_now
 
 
 def optimize_database(database: Database) -> str:

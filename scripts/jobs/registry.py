@@ -14,12 +14,11 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from scripts.clock import IST
 from scripts.config.settings import Settings
 from scripts.db import Database
 from scripts.jobs import maintenance
 from scripts.jobs.session_check import check_upstox_session
-
-IST = "Asia/Kolkata"
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from datetime import datetime, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from scripts.clock import IST, utc_now
 from scripts.config.settings import Settings, settings_for_command
 from scripts.db import Database
 from scripts.db.heartbeats import record_heartbeat
 from scripts.db.jobs import register_job
 from scripts.db.migrate import current_revision, head_revision
-from scripts.db.types import utc_now
-from scripts.jobs.registry import IST, JobContext, JobSpec, all_jobs
+from scripts.jobs.registry import JobContext, JobSpec, all_jobs
 from scripts.jobs.runner import run_recorded
 from scripts.logging_setup import configure_logging
 from scripts.services.health import SCHEDULER_SERVICE

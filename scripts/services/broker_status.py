@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import httpx
 
+from scripts.config.modes import TradingMode
 from scripts.config.settings import Settings
 
 LIVE_PROBE_URL = "https://api.upstox.com/v2/market/status/NSE"
@@ -33,7 +34,7 @@ class BrokerProbe:
         self._cached: tuple[float, dict[str, Any]] | None = None
 
     def probe_url(self) -> str:
-        if self._settings.mode == "sandbox":
+        if self._settings.mode is TradingMode.SANDBOX:
             return f"{self._settings.sandbox_url}/sandbox/health"
         return LIVE_PROBE_URL
 

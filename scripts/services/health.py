@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scripts import __version__
+from scripts.clock import utc_now
 from scripts.config.settings import Settings, redact_database_url
 from scripts.db import Database
 from scripts.db.heartbeats import latest_heartbeat
 from scripts.db.inspection import sqlite_file_size, table_counts
 from scripts.db.migrate import current_revision, head_revision
-from scripts.db.types import utc_now
 
 if TYPE_CHECKING:
     from scripts.services.broker import BrokerService

@@ -22,9 +22,9 @@ from scripts.services.errors import ValidationFailed
 from scripts.upstox.feed.market_stream import MarketFeed
 from scripts.upstox.feed.loop_thread import FeedThread
 from scripts.upstox.feed.events import SubscriptionLimitExceeded, Tick
+from scripts.upstox_wire.feed_modes import FeedMode
 
 log = logging.getLogger(__name__)
-FEED_MODES = ("ltpc", "full", "option_greeks", "full_d30")
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class MarketFeedService:
             running.thread.stop()
 
     # --- subscriptions -----------------------------------------------------------------
-    def subscribe(self, instrument_keys: list[str], mode: str) -> dict[str, Any]:
+    def subscribe(self, instrument_keys: list[str], mode: FeedMode) -> dict[str, Any]:
         running = self.ensure_started()
         try:
             running.thread.run(running.feed.subscribe(instrument_keys, mode))

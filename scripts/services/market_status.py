@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from scripts.clock import IST, utc_now
 from scripts.db import Connection, Database
 from scripts.db.holidays import holiday_on
-from scripts.db.types import utc_now
 
-IST = ZoneInfo("Asia/Kolkata")
 PRE_OPEN = time(9, 0)
 OPEN = time(9, 15)
 CLOSE = time(15, 30)

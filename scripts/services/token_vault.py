@@ -22,10 +22,10 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from scripts.clock import IST, utc_now
 from scripts.db import Database
 from scripts.db.broker_tokens import (
     StoredToken,
@@ -34,10 +34,8 @@ from scripts.db.broker_tokens import (
     save_active_token,
     set_token_status,
 )
-from scripts.db.types import utc_now
 
 log = logging.getLogger(__name__)
-IST = ZoneInfo("Asia/Kolkata")
 DAILY_EXPIRY = time(3, 30)
 
 

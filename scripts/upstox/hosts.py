@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scripts.config.modes import MODE_NAMES, TradingMode
 from scripts.upstox.errors import NotAvailableInMode
 
 LIVE_API = "https://api.upstox.com"
@@ -37,8 +38,6 @@ HFT_PATHS = frozenset(
 # Upstox sandbox whitelist (§11 [SDK]: the SDK raises ValueError for anything else).
 UPSTOX_SANDBOX_PATHS = HFT_PATHS | {"/v2/order/multi/place"}
 
-MODES = ("sandbox", "live", "upstox-sandbox")
-
 
 @dataclass(frozen=True)
 class UpstoxHosts:
@@ -47,7 +46,7 @@ class UpstoxHosts:
     api: str
     order: str
     assets: str
-    mode: str = "live"
+    mode: TradingMode = TradingMode.LIVE
     allowed_paths: frozenset[str] | None = None
 
     def base_for(self, path: str) -> str:
@@ -69,21 +68,25 @@ class UpstoxHosts:
         return f"{self.assets}{path}"
 
 
-def hosts_for_mode(mode: str, sandbox_url: str = "") -> UpstoxHosts:
+def hosts_for_mode(mode: TradingMode | str, sandbox_url: str = "") -> UpstoxHosts:
     """The hosts for a platform mode; ``sandbox_url`` is used only by ``mode="sandbox"``."""
-    if mode == "sandbox":
+    try:
+        mode = TradingMode(mode)
+    except ValueError:
+        raise ValueError(
+            f"unknown mode {mode!r}; expected one of {', '.join(MODE_NAMES)}"
+        ) from None
+    if mode is TradingMode.SANDBOX:
         if not sandbox_url:
             raise ValueError("mode=sandbox needs sandbox_url, e.g. http://127.0.0.1:9100")
         base = sandbox_url.rstrip("/")
         return UpstoxHosts(api=base, order=base, assets=base, mode=mode)
-    if mode == "live":
+    if mode is TradingMode.LIVE:
         return UpstoxHosts(api=LIVE_API, order=LIVE_ORDER, assets=LIVE_ASSETS, mode=mode)
-    if mode == "upstox-sandbox":
-        return UpstoxHosts(
-            api=UPSTOX_SANDBOX,
-            order=UPSTOX_SANDBOX,
-            assets=UPSTOX_SANDBOX,
-            mode=mode,
-            allowed_paths=UPSTOX_SANDBOX_PATHS,
-        )
-    raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+    return UpstoxHosts(  # TradingMode.UPSTOX_SANDBOX, the only mode left
+        api=UPSTOX_SANDBOX,
+        order=UPSTOX_SANDBOX,
+        assets=UPSTOX_SANDBOX,
+        mode=mode,
+        allowed_paths=UPSTOX_SANDBOX_PATHS,
+    )

@@ -10,13 +10,24 @@ Source: docs/UPSTOX_API.md §9.1 (Upstox docs "Limits" table).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 
-LTPC = "ltpc"
-FULL = "full"
-OPTION_GREEKS = "option_greeks"
-FULL_D30 = "full_d30"
 
-MODES: tuple[str, ...] = (LTPC, FULL, OPTION_GREEKS, FULL_D30)
+class FeedMode(StrEnum):
+    """A subscription mode as the client writes it in a ``sub``/``change_mode`` request.
+
+    A ``StrEnum``, so a member equals (and hashes as) its wire word: the tables
+    below answer a plain ``"ltpc"`` from the sandbox's parsed JSON as well.
+    """
+
+    LTPC = "ltpc"  # last price, time, quantity, close
+    FULL = "full"  # LTPC + 5-level depth, OHLC, greeks for options
+    OPTION_GREEKS = "option_greeks"  # LTPC + first depth level + greeks
+    FULL_D30 = "full_d30"  # as full, with 30-level depth (Upstox Plus)
+
+
+LTPC, FULL, OPTION_GREEKS, FULL_D30 = FeedMode
+MODES: tuple[FeedMode, ...] = tuple(FeedMode)
 DEFAULT_MODE = LTPC  # a `sub` without `mode` (Upstox v2 feed page, carried to v3)
 
 # Client-side mode name -> name of the RequestMode enum value echoed in Feed.requestMode.

@@ -11,11 +11,11 @@ from sqlalchemy import update
 
 from scripts import __version__
 from scripts.api.app import create_app
+from scripts.clock import utc_now
 from scripts.config.settings import load_settings
 from scripts.db.heartbeats import record_heartbeat
 from scripts.db.migrate import head_revision
 from scripts.db.schema import service_heartbeats
-from scripts.db.types import utc_now
 from tests.conftest import free_port
 
 

@@ -13,7 +13,6 @@ runs.
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -27,8 +26,10 @@ from nicegui.testing.general_fixtures import pytest_configure  # noqa: F401 (tem
 from nicegui.testing.user import User
 from nicegui.testing.user_simulation import user_simulation
 
+from scripts.config.dashboard_settings import dashboard_environment
 from scripts.logging_setup import is_platform_handler
 from scripts.config.settings import PROJECT_ROOT, Settings
+from scripts.config.variables import DashboardVariables
 from tests.browser import CHROMIUM
 
 MAIN_FILE = PROJECT_ROOT / "dashboard_ui" / "nicegui_dashboard.py"
@@ -95,15 +96,16 @@ def _remove_platform_log_handlers() -> None:
 
 
 @pytest.fixture
-def dashboard_process(
+def dashboard_child(
     dashboard_env: dict[str, str], settings: Settings, api_server, tmp_path: Path  # noqa: ANN001
-) -> Iterator[str]:
-    """The dashboard as the launcher runs it: a real process; yields its URL once /healthz is up."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
-    env.update(dashboard_env)
+) -> Iterator[subprocess.Popen]:
+    """The dashboard as the launcher runs it: a real process, with the launcher's environment
+    for it (only the dashboard's variables; a test's ``dashboard_env`` overrides still apply).
+    Yields the process once /healthz is up."""
+    env = dashboard_environment(settings)
+    env.update({k: v for k, v in dashboard_env.items() if k in DashboardVariables.model_fields})
     env["NICEGUI_STORAGE_PATH"] = str(tmp_path / "nicegui-storage")
     log_path = tmp_path / "dashboard.out"
-    url = f"http://{settings.dashboard_host}:{settings.dashboard_port}"
     with open(log_path, "wb") as output:
         process = subprocess.Popen(
             [sys.executable, str(MAIN_FILE)],
@@ -113,8 +115,8 @@ def dashboard_process(
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_for_healthz(url, process, log_path)
-        yield url
+        _wait_for_healthz(dashboard_address(settings), process, log_path)
+        yield process
     finally:
         process.terminate()
         try:
@@ -122,6 +124,16 @@ def dashboard_process(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture
+def dashboard_process(dashboard_child: subprocess.Popen, settings: Settings) -> str:
+    """The URL of a running dashboard process (see ``dashboard_child``)."""
+    return dashboard_address(settings)
+
+
+def dashboard_address(settings: Settings) -> str:
+    return f"http://{settings.dashboard_host}:{settings.dashboard_port}"
 
 
 def _wait_for_healthz(url: str, process: subprocess.Popen, log_path: Path) -> None:

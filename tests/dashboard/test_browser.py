@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from scripts.clock import utc_now
 from scripts.db import Database
 from scripts.db.jobs import finish_run, register_job, start_run
 from scripts.db.migrate import head_revision
-from scripts.db.types import utc_now
 from tests.browser import chromium_page
 from tests.conftest import TEST_PASSWORD
 

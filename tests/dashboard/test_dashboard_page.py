@@ -10,12 +10,12 @@ import httpx
 from nicegui import ElementFilter, ui
 from nicegui.testing.user import User
 
+from scripts.clock import utc_now
 from scripts.config.settings import Settings
 from scripts.db import Database
 from scripts.db.heartbeats import record_heartbeat
 from scripts.db.jobs import finish_run, register_job, start_run
 from scripts.db.migrate import head_revision
-from scripts.db.types import utc_now
 from tests.conftest import LiveServer
 from tests.dashboard.test_login import log_in
 

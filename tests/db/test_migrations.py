@@ -10,12 +10,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
+from scripts.clock import utc_now
 from scripts.db import Database
 from alembic.script import ScriptDirectory
 
 from scripts.db.migrate import alembic_config, current_revision, head_revision, upgrade_database
 from scripts.db.schema import index_constituents, market_holidays, metadata, sync_jobs
-from scripts.db.types import utc_now
 
 
 def schema_snapshot(database: Database) -> dict:

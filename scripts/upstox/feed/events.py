@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scripts.upstox_wire.feed_modes import DEFAULT_MODE
+
 
 @dataclass(frozen=True, slots=True)
 class DepthQuote:
@@ -59,7 +61,7 @@ class Tick:
     ltt: int  # last trade time, epoch ms
     ltq: int
     cp: float  # previous close
-    mode: str = "ltpc"
+    mode: str = DEFAULT_MODE
     snapshot: bool = False
     server_ts: int = 0  # FeedResponse.currentTs, epoch ms
     is_index: bool = False

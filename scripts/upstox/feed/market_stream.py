@@ -35,7 +35,7 @@ from scripts.upstox.feed.subscriptions import SubscriptionBook, replay_frames, r
 from scripts.upstox.feed.events import FeedHealth
 from scripts.upstox.feed.watchdog import StallWatchdog, ticks_expected
 from scripts.upstox.feed.tick_bus import TickBus
-from scripts.upstox_wire.feed_modes import DEFAULT_MODE
+from scripts.upstox_wire.feed_modes import DEFAULT_MODE, FeedMode
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,9 @@ class MarketFeed:
 
     # -- subscriptions -------------------------------------------------------
 
-    async def subscribe(self, instrument_keys: Iterable[str], mode: str = DEFAULT_MODE) -> None:
+    async def subscribe(
+        self, instrument_keys: Iterable[str], mode: FeedMode = DEFAULT_MODE
+    ) -> None:
         """Add keys in ``mode`` (moving keys held in another mode).
 
         Raises SubscriptionLimitExceeded, recording nothing, when a per-mode cap
@@ -123,7 +125,7 @@ class MarketFeed:
             self._book_changed_at = time.monotonic()
             await self._connection.send(request_frame("unsub", removed))
 
-    async def change_mode(self, instrument_keys: Iterable[str], mode: str) -> None:
+    async def change_mode(self, instrument_keys: Iterable[str], mode: FeedMode) -> None:
         """Move already-subscribed keys to ``mode`` (others are ignored); caps as subscribe."""
         changed = self._book.change_mode(instrument_keys, mode)
         if changed:

@@ -11,16 +11,15 @@ parsed to aware datetimes in Asia/Kolkata (fixed +05:30, India has no DST).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic import model_validator
 
+from scripts.clock import IST
 from scripts.upstox.rest.request_caps import MAX_CORRELATION_ID_CHARS, MAX_TAG_CHARS
-
-IST = timezone(timedelta(hours=5, minutes=30), "IST")
 
 _IST_FORMATS = ("%Y-%m-%d %H:%M:%S", "%d-%b-%Y %H:%M:%S")
 
