@@ -40,7 +40,8 @@ HOME_PATH = "/"
 def register_not_found_page(ctx: DashboardContext) -> None:
     """Answer every unknown page path with :func:`draw_not_found` inside the frame."""
 
-    async def answer_not_found(request: Request, exception: HTTPException) -> Response:
+    async def answer_not_found(request: Request, exception: Exception) -> Response:
+        assert isinstance(exception, HTTPException)  # registered for status 404 only
         if not (_no_route_matched(request) and is_logged_in(app.storage.user)):
             return await http_exception_handler(request, exception)
         log.info("page not found: %s", request.url.path)

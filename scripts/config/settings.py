@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Callable, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from scripts.config.modes import TradingMode
 from scripts.config.variables import (
@@ -166,7 +167,7 @@ def validated(
 
 def _first_problem(schema: type[DashboardVariables], error: ValidationError) -> SettingsError:
     """The first error, in the schema's order, as one line: variable, problem, fix."""
-    first: dict[str, Any] = error.errors(include_url=False)[0]
+    first: ErrorDetails = error.errors(include_url=False)[0]
     context = first.get("ctx") or {}
     variable = context.get("variable") or (str(first["loc"][0]) if first["loc"] else "settings")
     if first["type"] == INVALID:

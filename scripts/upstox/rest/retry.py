@@ -94,7 +94,7 @@ def backoff_delay(
 ) -> float:
     """Delay before attempt ``attempt + 1``: jittered exponential, never below ``Retry-After``."""
     rng = rng or random.Random()
-    expo = min(policy.max_delay_s, policy.base_delay_s * (2 ** (attempt - 1)))
+    expo = min(policy.max_delay_s, policy.base_delay_s * (2.0 ** (attempt - 1)))
     delay = expo * rng.uniform(1.0 - policy.jitter, 1.0)
     if retry_after is not None:
         delay = max(delay, retry_after)
