@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+from signal import SIGINT, SIGTERM
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -121,8 +122,7 @@ class Launcher:
             self.say("\n".join(problems))
             return 1
         self.pid_file(LAUNCHER).write_text(str(os.getpid()))
-        signal.signal(signal.SIGTERM, self._on_signal)
-        signal.signal(signal.SIGINT, self._on_signal)
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in (SIGTERM, SIGINT)}
         self.processes = {spec.name: Supervised(spec, RestartPolicy(self.clock)) for spec in specs}
         self._save_state()
         try:
@@ -135,6 +135,8 @@ class Launcher:
         finally:
             self.stop_children()
             self.pid_file(LAUNCHER).unlink(missing_ok=True)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def _spawn(self, process: Supervised) -> None:
         name = process.spec.name
