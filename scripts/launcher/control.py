@@ -86,9 +86,9 @@ class Launcher:
         self._stopping = False
 
     def say(self, text: str) -> None:
-        """To the terminal and to ``logs/launcher.log``."""
-        self.out(text)
+        """To ``logs/launcher.log`` and the terminal (log first: who reads the line finds both)."""
         log.info(text)
+        self.out(text)
 
     # --- PID files ---------------------------------------------------------
     def pid_file(self, name: str) -> Path:
