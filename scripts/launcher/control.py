@@ -40,6 +40,7 @@ from scripts.launcher.specs import ServiceSpec, dashboard_url, service_specs
 from scripts.launcher.state import (
     addresses_of,
     running_platform_state,
+    settings_from_state,
     settings_of_running_platform,
     state_path,
     write_state,
@@ -318,11 +319,11 @@ class Launcher:
     def status(self) -> int:
         """One line per process: state, pid, restarts, last exit code, health, URL checked."""
         state = running_platform_state(self.settings)
-        effective, where = settings_of_running_platform(self.settings)
+        effective, where = settings_from_state(self.settings, state)
         if state:
-            self.out(f"Platform running (launcher pid {state['launcher_pid']}); ports: {where}.")
+            self.out(f"Platform running (launcher pid {state['launcher_pid']}); checking {where}.")
         else:
-            self.out(f"The launcher is not running; checking the ports {where}.")
+            self.out(f"The platform is not running; checking {where}.")
         recorded = (state or {}).get("processes", {})
         any_down = False
         for spec in service_specs(effective):

@@ -79,10 +79,14 @@ def settings_of_running_platform(settings: Settings) -> tuple[Settings, str]:
     shell's environment (the ports it was started with may have been one-off
     environment overrides); otherwise the settings are used as they are.
     """
-    state = running_platform_state(settings)
+    return settings_from_state(settings, running_platform_state(settings))
+
+
+def settings_from_state(settings: Settings, state: dict[str, Any] | None) -> tuple[Settings, str]:
+    """:func:`settings_of_running_platform` for a state already read (one read, one answer)."""
     if state is None or not isinstance(state.get("addresses"), dict):
-        return settings, "from .env and the environment; the platform is not running"
+        return settings, "ports from .env and the environment"
     return (
         with_addresses(settings, state["addresses"]),
-        f"the running platform's ports, from {state_path(settings)}",
+        f"ports of the running platform, from {state_path(settings)}",
     )

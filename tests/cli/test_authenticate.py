@@ -127,7 +127,7 @@ def test_login_uses_the_running_platforms_api_port_and_says_so(
         launcher.wait(timeout=10)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith(
-        f"Using the API at {sandbox_settings.api_url} (the running platform's ports, from "
+        f"Using the API at {sandbox_settings.api_url} (ports of the running platform, from "
         f"{state_path(sandbox_settings)})."
     )
     assert BrokerService(sandbox_settings, database).vault.state().state == "active"
@@ -137,6 +137,6 @@ def test_login_without_a_platform_says_which_api_url_it_checked(cli_env) -> None
     result = run_cli(cli_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith(
-        f"No API answers at http://127.0.0.1:{cli_env['API_PORT']} (from .env and the "
-        "environment; the platform is not running); logging in without it."
+        f"No API answers at http://127.0.0.1:{cli_env['API_PORT']} (ports from .env and the "
+        "environment); logging in without it."
     )

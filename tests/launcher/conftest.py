@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from scripts.launcher.processes import is_platform_process
 
 PlatformPython = Callable[..., subprocess.Popen]
 
@@ -20,6 +23,11 @@ def platform_python(project_root: Path) -> Iterator[PlatformPython]:
     def start(code: str = "import time; time.sleep(120)") -> subprocess.Popen:
         process = subprocess.Popen([sys.executable, "-c", code], cwd=project_root)
         started.append(process)
+        deadline = time.monotonic() + 10
+        while not is_platform_process(process.pid, project_root) and time.monotonic() < deadline:
+            if process.poll() is not None:
+                break  # a short-lived stand-in may be gone already; that is its job
+            time.sleep(0.01)  # between fork and exec /proc shows the parent's cwd
         return process
 
     yield start

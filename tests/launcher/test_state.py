@@ -52,7 +52,7 @@ def test_a_running_platforms_recorded_ports_win_over_this_shells(
         running.dashboard_port,
         running.sandbox_url,
     )
-    assert where == f"the running platform's ports, from {state_path(settings)}"
+    assert where == f"ports of the running platform, from {state_path(settings)}"
 
 
 def test_a_stopped_platforms_state_file_is_ignored(
@@ -64,7 +64,7 @@ def test_a_stopped_platforms_state_file_is_ignored(
     record(running, gone.pid)
     effective, where = settings_of_running_platform(settings)
     assert effective == settings
-    assert where == "from .env and the environment; the platform is not running"
+    assert where == "ports from .env and the environment"
 
 
 def test_status_checks_the_recorded_ports_and_shows_restarts(
@@ -76,8 +76,8 @@ def test_status_checks_the_recorded_ports_and_shows_restarts(
     lines: list[str] = []
     assert Launcher(settings, out=lines.append).status() == 1  # nothing answers: all down
     assert lines[0] == (
-        f"Platform running (launcher pid {launcher.pid}); ports: the running platform's "
-        f"ports, from {state_path(settings)}."
+        f"Platform running (launcher pid {launcher.pid}); checking ports of the running "
+        f"platform, from {state_path(settings)}."
     )
     (api,) = [line for line in lines if line.startswith("REST API")]
     assert "running" in api and "restarts=2" in api and "last exit=-9 (killed by SIGKILL)" in api
@@ -94,3 +94,17 @@ def test_state_file_is_written_whole_and_read_back(settings) -> None:
     assert read_state(state_path(settings)) is None
     assert not list(settings.log_dir.glob("*.tmp"))
     assert httpx.URL(state["addresses"]["api_url"]).port == settings.api_port
+
+
+def test_status_without_a_platform_says_it_checked_this_shells_ports(settings) -> None:
+    lines: list[str] = []
+    assert Launcher(settings, out=lines.append).status() == 1
+    assert lines[0] == "The platform is not running; checking ports from .env and the environment."
+    api = line_of(lines, "REST API")
+    assert "stopped" in api and "pid=-" in api and "restarts=0" in api and "last exit=-" in api
+    assert api.endswith(f"down ({settings.api_url}/api/health)")
+
+
+def line_of(lines: list[str], title: str) -> str:
+    (line,) = [line for line in lines if line.startswith(title)]
+    return line
