@@ -97,10 +97,11 @@ def test_process_failing_at_start_shows_only_this_runs_log_lines(settings) -> No
     failing = [sys.executable, "-c", "print('cannot open the order book', flush=True); exit(3)"]
     messages: list[str] = []
     launcher = Launcher(settings, out=messages.append, command_overrides={"sandbox": failing})
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     assert launcher.start() == 1
     failure = next(m for m in messages if "exited" in m)
     assert failure.startswith("Upstox sandbox exited with code 3 at start.")
     assert failure.endswith("):\ncannot open the order book")
     assert "STALE" not in "\n".join(messages)
     assert not list(settings.log_dir.glob("*.pid"))
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers restored
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
