@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Start the whole platform (sandbox mode by default: no account, no internet):
-#   ./start_nicegui.sh          set up if needed, start everything, Ctrl-C stops it all
+#   ./start_nicegui.sh          set up if needed, start and supervise everything (a process
+#                               that dies is restarted), Ctrl-C stops it all
 #   ./start_nicegui.sh stop     stop a running platform (from another terminal)
-#   ./start_nicegui.sh status   show each process and its health
+#   ./start_nicegui.sh status   show each process: state, pid, restarts, last exit, health
 set -euo pipefail
 cd "$(dirname "$0")"
 

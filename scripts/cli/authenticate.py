@@ -27,6 +27,7 @@ from scripts.config.modes import TradingMode
 from scripts.config.settings import Settings, settings_for_command
 from scripts.db import Database
 from scripts.db.migrate import current_revision, head_revision
+from scripts.launcher.state import settings_of_running_platform
 from scripts.services.container import build_services
 from scripts.services.broker import BrokerService
 from scripts.services.errors import ServiceError
@@ -175,12 +176,16 @@ def main(argv: list[str] | None = None) -> int:
         "--browser", action="store_true", help="use the browser even in sandbox mode"
     )
     args = parser.parse_args(argv)
-    settings = settings_for_command()
+    # A platform started with one-off ports (API_PORT=9001 ./start_nicegui.sh) recorded
+    # them in its state file; this shell's .env/environment may say otherwise.
+    settings, where = settings_of_running_platform(settings_for_command())
     headless = args.headless or (settings.mode is TradingMode.SANDBOX and not args.browser)
     out = lambda text: print(text, flush=True)  # noqa: E731
     try:
         if api_is_up(settings):
+            out(f"Using the API at {settings.api_url} ({where}).")
             return login_with_api(settings, headless, out)
+        out(f"No API answers at {settings.api_url} ({where}); logging in without it.")
         return login_standalone(settings, headless, out)
     except (httpx.HTTPError, RuntimeError) as error:
         out(

@@ -39,23 +39,13 @@ class SchedulerService:
         self.specs = {spec.job_id: spec for spec in all_jobs()}
 
     def start(self) -> None:
-        for spec in self.specs.values():
-            self.scheduler.add_job(
-                self._run_scheduled,
-                trigger=spec.trigger(),
-                args=[spec],
-                id=spec.job_id,
-                name=spec.name,
-                misfire_grace_time=3600,
-                **({"next_run_time": datetime.now(timezone.utc)} if spec.run_at_start else {}),
-            )
-        self.scheduler.add_job(
-            self.beat,
-            "interval",
-            seconds=self.ctx.settings.scheduler_heartbeat_seconds,
-            id="__heartbeat__",
-        )
-        self.scheduler.start()
+        """Register every job's ``sync_jobs`` row, then schedule: no run may precede its row.
+
+        The at-start job fires the moment the scheduler starts; its ``sync_history``
+        row references ``sync_jobs``, so on a fresh database registering after
+        ``scheduler.start()`` lost that run to a FOREIGN KEY failure.
+        """
+        now = datetime.now(timezone.utc)
         with self.ctx.database.transaction() as connection:
             for spec in self.specs.values():
                 register_job(
@@ -64,8 +54,25 @@ class SchedulerService:
                     spec.name,
                     spec.description,
                     spec.schedule,
-                    self._next_run(spec.job_id),
+                    now if spec.run_at_start else spec.trigger().get_next_fire_time(None, now),
                 )
+        for spec in self.specs.values():
+            self.scheduler.add_job(
+                self._run_scheduled,
+                trigger=spec.trigger(),
+                args=[spec],
+                id=spec.job_id,
+                name=spec.name,
+                misfire_grace_time=3600,
+                **({"next_run_time": now} if spec.run_at_start else {}),
+            )
+        self.scheduler.add_job(
+            self.beat,
+            "interval",
+            seconds=self.ctx.settings.scheduler_heartbeat_seconds,
+            id="__heartbeat__",
+        )
+        self.scheduler.start()
         self.beat()
         log.info("scheduler started with %d jobs", len(self.specs))
 

@@ -101,3 +101,42 @@ def test_key_rotation_command_reencrypts_with_the_new_key(
     from scripts.services.token_vault import TokenVault
 
     assert TokenVault(database, (new_key,), "sandbox").access_token() == token
+
+
+def test_login_uses_the_running_platforms_api_port_and_says_so(
+    cli_env, sandbox_settings, database
+) -> None:
+    """Platform started with API_PORT=<A>; this shell's settings say <B>: <A> is used."""
+    from scripts.launcher.state import addresses_of, state_path, write_state
+    from tests.conftest import free_port
+
+    launcher = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(120)"], cwd=PROJECT_ROOT
+    )
+    server = LiveServer(create_app(sandbox_settings, database), sandbox_settings.api_port).start()
+    try:
+        write_state(
+            state_path(sandbox_settings),
+            {"launcher_pid": launcher.pid, "addresses": addresses_of(sandbox_settings)},
+        )
+        other_shell = {**cli_env, "API_PORT": str(free_port())}
+        result = run_cli(other_shell)
+    finally:
+        server.stop()
+        launcher.kill()
+        launcher.wait(timeout=10)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(
+        f"Using the API at {sandbox_settings.api_url} (ports of the running platform, from "
+        f"{state_path(sandbox_settings)})."
+    )
+    assert BrokerService(sandbox_settings, database).vault.state().state == "active"
+
+
+def test_login_without_a_platform_says_which_api_url_it_checked(cli_env) -> None:
+    result = run_cli(cli_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(
+        f"No API answers at http://127.0.0.1:{cli_env['API_PORT']} (ports from .env and the "
+        "environment); logging in without it."
+    )

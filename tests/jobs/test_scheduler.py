@@ -107,3 +107,26 @@ def test_session_check_confirms_a_live_session(sandbox_login, sandbox_settings, 
     from scripts.jobs.session_check import check_upstox_session
 
     assert check_upstox_session(sandbox_settings, database) == "session valid"
+
+
+def test_at_start_job_run_is_recorded_on_a_fresh_database(settings, database) -> None:
+    with database.read() as connection:
+        assert list_jobs(connection) == []  # fresh: no sync_jobs rows yet
+    at_start = [job.job_id for job in all_jobs() if job.run_at_start]
+    assert at_start, "the registry has a job that runs at start"
+    service = SchedulerService(settings, database)
+    service.start()
+    try:
+        deadline = time.monotonic() + 15
+        runs: dict[str, list] = {}
+        while time.monotonic() < deadline:
+            with database.read() as connection:
+                runs = {job_id: job_history(connection, job_id) for job_id in at_start}
+            if all(r and r[0].finished_at is not None for r in runs.values()):
+                break
+            time.sleep(0.05)
+    finally:
+        service.stop()
+    for job_id in at_start:
+        (run,) = runs[job_id]
+        assert (run.trigger, run.status) == ("schedule", "success"), job_id
