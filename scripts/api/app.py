@@ -15,7 +15,9 @@ from flask_openapi3 import APIBlueprint, Info, OpenAPI
 
 from scripts import __version__, blueprints
 from scripts.api.context import EXTENSION_KEY
+from scripts.api.contract import ContractOpenAPI
 from scripts.api.errors import register_error_handlers, validation_error_response
+from scripts.api_schemas.envelope import ErrorEnvelope
 from scripts.api.security import API_KEY_HEADER, install_request_guards
 from scripts.config.settings import Settings
 from scripts.db import Database
@@ -29,7 +31,7 @@ API_DESCRIPTION = (
 
 
 def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
-    app = OpenAPI(
+    app = ContractOpenAPI(
         __name__,
         info=Info(
             title="Upstox Trading Platform API", version=__version__, description=API_DESCRIPTION
@@ -38,6 +40,7 @@ def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
         doc_prefix="/api",
         doc_url="/openapi.json",
         validation_error_status=422,
+        validation_error_model=ErrorEnvelope,
         validation_error_callback=validation_error_response,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
