@@ -18,6 +18,7 @@ from scripts.api.context import EXTENSION_KEY
 from scripts.api.contract import ContractOpenAPI
 from scripts.api.errors import register_error_handlers, validation_error_response
 from scripts.api_schemas.envelope import ErrorEnvelope
+from scripts.api.request_limits import install_request_limits
 from scripts.api.security import API_KEY_HEADER, install_request_guards
 from scripts.config.settings import Settings
 from scripts.db import Database
@@ -47,10 +48,13 @@ def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     app.extensions[EXTENSION_KEY] = build_services(settings, database)
     install_request_guards(app, settings.api_key)
+    install_request_limits(app)
     register_error_handlers(app)
     for blueprint in discover_blueprints():
         app.register_api(blueprint)
-    app.add_url_rule("/api/docs", "api_docs", lambda: redirect("/api/swagger"))
+    app.add_url_rule(
+        "/api/docs", "api_docs", lambda: redirect("/api/swagger"), strict_slashes=False
+    )
     return app
 
 

@@ -21,7 +21,13 @@ from scripts.logging_setup import trace_id_var
 TRACE_HEADER = "X-Trace-ID"
 API_KEY_HEADER = "X-API-Key"
 _SANE_TRACE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-PUBLIC_PATHS = ("/api/health", "/api/openapi.json", "/api/docs", "/api/auth/callback")
+PUBLIC_PATHS = (
+    "/api/health",
+    "/api/openapi.json",
+    "/api/docs",
+    "/api/docs/",
+    "/api/auth/callback",
+)
 PUBLIC_PREFIXES = ("/api/swagger", "/api/oauth2-redirect.html")
 
 
