@@ -87,3 +87,17 @@ def test_an_answer_that_drifts_from_its_model_is_a_500_not_a_silent_change(setti
     response = client.get("/api/drift/status", headers={"X-API-Key": settings.api_key})
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == "internal_error"
+
+
+def test_the_contract_package_imports_nothing_of_the_platform() -> None:
+    """The dashboard imports scripts/api_schemas; it must not drag services or Flask along."""
+    from tests.test_layers import imports_of, modules_under
+
+    bad = [
+        f"{path.name} imports {name}"
+        for path in modules_under("scripts/api_schemas")
+        for name in imports_of(path)
+        if name.split(".")[0] not in {"__future__", "datetime", "decimal", "typing", "pydantic"}
+        and not name.startswith("scripts.api_schemas")
+    ]
+    assert not bad, bad
