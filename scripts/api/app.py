@@ -45,6 +45,9 @@ def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
         validation_error_callback=validation_error_response,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    # /api/docs/ and /api/health/ are the same endpoints as without the slash, not a 404
+    # (or a 401: security.py compares paths without it too). Set before any rule is added.
+    app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     app.extensions[EXTENSION_KEY] = build_services(settings, database)
     install_request_guards(app, settings.api_key)
@@ -52,9 +55,7 @@ def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
     register_error_handlers(app)
     for blueprint in discover_blueprints():
         app.register_api(blueprint)
-    app.add_url_rule(
-        "/api/docs", "api_docs", lambda: redirect("/api/swagger"), strict_slashes=False
-    )
+    app.add_url_rule("/api/docs", "api_docs", lambda: redirect("/api/swagger"))
     return app
 
 

@@ -21,13 +21,7 @@ from scripts.logging_setup import trace_id_var
 TRACE_HEADER = "X-Trace-ID"
 API_KEY_HEADER = "X-API-Key"
 _SANE_TRACE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-PUBLIC_PATHS = (
-    "/api/health",
-    "/api/openapi.json",
-    "/api/docs",
-    "/api/docs/",
-    "/api/auth/callback",
-)
+PUBLIC_PATHS = ("/api/health", "/api/openapi.json", "/api/docs", "/api/auth/callback")
 PUBLIC_PREFIXES = ("/api/swagger", "/api/oauth2-redirect.html")
 
 
@@ -65,4 +59,5 @@ def install_request_guards(app: Flask, api_key: str) -> None:
 
 
 def _is_public(path: str) -> bool:
-    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+    """Public paths match with or without a trailing slash, as the routes themselves do."""
+    return path.rstrip("/") in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)

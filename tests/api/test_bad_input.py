@@ -68,6 +68,21 @@ def test_docs_with_a_trailing_slash_reach_the_docs_without_a_key(app) -> None:
     assert response.location.endswith("/api/swagger")
 
 
+def test_a_trailing_slash_reaches_the_same_endpoint_and_still_needs_the_key(app, client) -> None:
+    assert app.test_client().get("/api/health/").get_json()["status"] == "success"
+    assert app.test_client().get("/api/system/jobs/").status_code == 401
+    assert client.get("/api/system/jobs/").get_json() == {"status": "success", "data": []}
+
+
+def test_a_body_that_is_not_an_object_says_it_must_be_one(client) -> None:
+    for body in ("[]", '"return_to"', "42"):
+        response = client.post("/api/auth/login", data=body, content_type="application/json")
+        assert response.status_code in (400, 422), body
+        message = response.get_json()["error"]["message"]
+        assert "LoginBody" not in message, message
+        assert "JSON object" in message, message
+
+
 def test_login_cancelled_at_upstox_says_so_instead_of_a_missing_code(client) -> None:
     response = client.get(
         "/api/auth/callback",

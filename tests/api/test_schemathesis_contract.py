@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.conftest import LiveServer
 from tests.sandbox_session import log_in
 
-EXAMPLES_PER_OPERATION = 6
+EXAMPLES_PER_OPERATION = 10
 DEADLINE_SECONDS = 40.0
 CHECKS = [
     not_a_server_error,
@@ -50,9 +50,12 @@ def logged_in_server(sandbox_settings, database):
     app.extensions["upstox_platform"].close()
 
 
-def _exercise(operation, base_url: str, headers: dict[str, str], stop_at: float) -> list[str]:
-    """Run the bounded examples of one operation; the failures it met, in words."""
+def _exercise(
+    operation, base_url: str, headers: dict[str, str], stop_at: float
+) -> tuple[int, list[str]]:
+    """Run the bounded examples of one operation: how many requests, and the failures met."""
     failures: list[str] = []
+    sent = [0]
 
     @given(case=operation.as_strategy())
     @settings(
@@ -65,13 +68,14 @@ def _exercise(operation, base_url: str, headers: dict[str, str], stop_at: float)
     def one_request(case) -> None:
         if failures or time.monotonic() > stop_at:
             return  # one failure is enough to report this operation
+        sent[0] += 1
         try:
             case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS, timeout=10)
         except (Exception, BaseExceptionGroup) as error:  # reported below, with the request
             failures.append(f"{operation.label}: {error}")
 
     one_request()
-    return failures
+    return sent[0], failures
 
 
 @pytest.mark.timeout(90)
@@ -83,7 +87,11 @@ def test_every_operation_answers_as_its_openapi_spec_documents(logged_in_server)
     assert len(operations) >= 16
     stop_at = time.monotonic() + DEADLINE_SECONDS
     failures: list[str] = []
+    requests: dict[str, int] = {}
     for operation in operations:
-        failures += _exercise(operation, server.url, {"X-API-Key": api_key}, stop_at)
+        sent, found = _exercise(operation, server.url, {"X-API-Key": api_key}, stop_at)
+        requests[operation.label] = sent
+        failures += found
     assert time.monotonic() < stop_at, "the contract run hit its deadline: fewer examples?"
+    assert all(requests.values()), f"operations never called: {requests}"
     assert not failures, "\n\n".join(failures[:10])
