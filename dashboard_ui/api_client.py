@@ -13,6 +13,14 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from scripts.api_schemas.account import Margins, Profile
+from scripts.api_schemas.auth import LoggedOut, LoginStarted, SessionStatus
+from scripts.api_schemas.feed import FeedHealth
+from scripts.api_schemas.health import PlatformHealth
+from scripts.api_schemas.market import MarketStatus
+from scripts.api_schemas.system import DatabaseReport, JobRun, JobSummary
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +63,29 @@ class ApiError(ApiProblem):
         self.trace_id = trace_id
 
 
+def parse_data(model: Any, data: Any, what: str) -> Any:
+    """The envelope's ``data`` as the contract's model (scripts/api_schemas).
+
+    An answer that does not fit is an :class:`ApiError` naming the endpoint and the field,
+    so an API and a dashboard of different versions say so instead of drawing wrong figures.
+    """
+    try:
+        return TypeAdapter(model).validate_python(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "data"
+        raise ApiError(
+            f"The API's answer to {what} does not match this dashboard ({where}: "
+            f"{first['msg']}); run the API and the dashboard from the same version.",
+            "contract_mismatch",
+            200,
+            where,
+        ) from None
+
+
 class ApiClient:
-    """Typed access to the REST API's endpoints; every method returns the envelope's ``data``.
+    """Typed access to the REST API's endpoints; every method returns the envelope's ``data``
+    parsed into the contract's model (``scripts/api_schemas``), so pages read attributes.
 
     One instance serves the whole dashboard process; its connection pool is
     created on first use (inside the running event loop) and closed by
@@ -137,48 +166,53 @@ class ApiClient:
         )
 
     # --- endpoints ---------------------------------------------------------
-    async def health(self) -> dict[str, Any]:
+    async def _get_as(self, model: Any, path: str, params: dict[str, Any] | None = None) -> Any:
+        return parse_data(model, await self.get(path, params), f"GET {path}")
+
+    async def _post_as(self, model: Any, path: str, body: dict[str, Any] | None = None) -> Any:
+        return parse_data(model, await self.post(path, body), f"POST {path}")
+
+    async def health(self) -> PlatformHealth:
         """Version, mode, database, scheduler and broker state (``GET /api/health``)."""
-        return await self.get("/api/health")
+        return await self._get_as(PlatformHealth, "/api/health")
 
-    async def market_status(self, exchange: str = "NSE") -> dict[str, Any]:
+    async def market_status(self, exchange: str = "NSE") -> MarketStatus:
         """open / pre_open / closed / holiday / weekend with the reason and next open."""
-        return await self.get("/api/market/status", {"exchange": exchange})
+        return await self._get_as(MarketStatus, "/api/market/status", {"exchange": exchange})
 
-    async def database_report(self) -> dict[str, Any]:
+    async def database_report(self) -> DatabaseReport:
         """Dialect, schema revision vs head, size and row count per table."""
-        return await self.get("/api/system/database")
+        return await self._get_as(DatabaseReport, "/api/system/database")
 
-    async def jobs(self) -> list[dict[str, Any]]:
+    async def jobs(self) -> list[JobSummary]:
         """Every scheduled job with schedule, next run, last status and success count."""
-        return await self.get("/api/system/jobs")
+        return await self._get_as(list[JobSummary], "/api/system/jobs")
 
-    async def job_history(self, job_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    async def job_history(self, job_id: str, limit: int = 50) -> list[JobRun]:
         """The newest runs of one job."""
-        return await self.get(
-            f"/api/system/jobs/{quote(job_id, safe='')}/history", {"limit": limit}
-        )
+        path = f"/api/system/jobs/{quote(job_id, safe='')}/history"
+        return await self._get_as(list[JobRun], path, {"limit": limit})
 
-    async def auth_status(self) -> dict[str, Any]:
+    async def auth_status(self) -> SessionStatus:
         """Upstox session: mode, state (none/active/expired/revoked), user, expiry."""
-        return await self.get("/api/auth/status")
+        return await self._get_as(SessionStatus, "/api/auth/status")
 
-    async def begin_login(self, return_to: str = "dashboard") -> dict[str, Any]:
+    async def begin_login(self, return_to: str = "dashboard") -> LoginStarted:
         """A fresh Upstox authorization-dialog URL (the callback returns to the dashboard)."""
-        return await self.post("/api/auth/login", {"return_to": return_to})
+        return await self._post_as(LoginStarted, "/api/auth/login", {"return_to": return_to})
 
-    async def logout(self) -> dict[str, Any]:
+    async def logout(self) -> LoggedOut:
         """End the Upstox session."""
-        return await self.post("/api/auth/logout")
+        return await self._post_as(LoggedOut, "/api/auth/logout")
 
-    async def profile(self) -> dict[str, Any]:
+    async def profile(self) -> Profile:
         """The Upstox profile (needs a session)."""
-        return await self.get("/api/account/profile")
+        return await self._get_as(Profile, "/api/account/profile")
 
-    async def margins(self) -> dict[str, Any]:
+    async def margins(self) -> Margins:
         """Available, used and collateral margin per segment (needs a session)."""
-        return await self.get("/api/account/margins")
+        return await self._get_as(Margins, "/api/account/margins")
 
-    async def feed_health(self) -> dict[str, Any]:
+    async def feed_health(self) -> FeedHealth:
         """The market feed's state, last tick age, reconnects and subscriptions."""
-        return await self.get("/api/feed/health")
+        return await self._get_as(FeedHealth, "/api/feed/health")

@@ -28,14 +28,14 @@ def market_words(status: str | None) -> tuple[str, str]:
     return MARKET_STATES.get(status, (status.replace("_", " ").capitalize(), "grey"))
 
 
-def ist_time(value: str | None, with_date: bool = True) -> str:
-    """An ISO timestamp as IST, e.g. ``25 Nov 14:05 IST``; ``—`` when there is none."""
+def ist_time(value: str | datetime | None, with_date: bool = True) -> str:
+    """An ISO timestamp (or a datetime) as IST, e.g. ``25 Nov 14:05 IST``; ``—`` when none."""
     if not value:
         return "—"
     try:
-        moment = datetime.fromisoformat(value)
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     except ValueError:
-        return value
+        return str(value)
     if moment.tzinfo is None:  # the API sends UTC; a naive value is UTC too
         moment = moment.replace(tzinfo=timezone.utc)
     local = moment.astimezone(IST)
@@ -82,7 +82,7 @@ def count(value: int | None) -> str:
     return sign + ",".join([*groups, tail])
 
 
-def rupees(value: str | float | None) -> str:
+def rupees(value: str | float | Decimal | None) -> str:
     """₹ with Indian digit grouping and paise, e.g. ₹10,00,000.00; "—" when unknown."""
     if value is None:
         return "—"

@@ -8,11 +8,12 @@ all of them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from nicegui import ui
 
 from dashboard_ui.formatting import ist_time, market_words
+from scripts.api_schemas.health import BrokerHealth
+from scripts.api_schemas.market import MarketStatus
 
 MODE_COLOURS = {"LIVE": "negative", "SANDBOX": "teal"}
 
@@ -53,13 +54,13 @@ class StatusChip:
         self.tooltip.set_text(hint)
 
 
-def market_chip_text(market: dict[str, Any] | None) -> tuple[str, str, str]:
+def market_chip_text(market: MarketStatus | None) -> tuple[str, str, str]:
     """(text, colour, tooltip) for ``GET /api/market/status`` data."""
-    if not market:
+    if market is None:
         return "NSE: unknown", "grey-7", "Market status is not known yet."
-    words, colour = market_words(market.get("status"))
-    hint = f"{market.get('reason', '')} Next open: {ist_time(market.get('next_open'))}"
-    return f"{market.get('exchange', 'NSE')}: {words}", colour, hint.strip()
+    words, colour = market_words(market.status)
+    hint = f"{market.reason} Next open: {ist_time(market.next_open)}"
+    return f"{market.exchange}: {words}", colour, hint.strip()
 
 
 # Token states reported by the Upstox layer (broker.token.state) -> (words, colour).
@@ -71,34 +72,31 @@ TOKEN_STATES: dict[str, tuple[str, str]] = {
 }
 
 
-def token_state(broker: dict[str, Any]) -> tuple[str, str]:
+def token_state(broker: BrokerHealth) -> tuple[str, str]:
     """(words, colour) for the Upstox login; "not logged in" when the API does not report it."""
-    token = broker.get("token")
-    if isinstance(token, str):
-        token = {"state": token}
-    if not isinstance(token, dict) or not token.get("state"):
+    token = broker.token
+    if token is None:
         return TOKEN_STATES["none"]
-    state = str(token["state"])
-    words, colour = TOKEN_STATES.get(state, (f"token {state}", "orange-8"))
-    if state == "active" and token.get("expires_at"):
-        words += f" until {ist_time(token['expires_at'])}"
+    words, colour = TOKEN_STATES.get(token.state, (f"token {token.state}", "orange-8"))
+    if token.state == "active" and token.expires_at:
+        words += f" until {ist_time(token.expires_at)}"
     return words, colour
 
 
-def token_words(broker: dict[str, Any]) -> str:
+def token_words(broker: BrokerHealth) -> str:
     return token_state(broker)[0]
 
 
-def broker_chip_text(broker: dict[str, Any] | None) -> tuple[str, str, str]:
+def broker_chip_text(broker: BrokerHealth | None) -> tuple[str, str, str]:
     """(text, colour, tooltip) for the ``broker`` part of ``/api/health``."""
-    if not broker:
+    if broker is None:
         return "Upstox: unknown", "grey-7", "The broker state is not known yet."
     words, colour = token_state(broker)
-    if not broker.get("reachable"):
-        detail = broker.get("detail") or f"Cannot reach {broker.get('host', 'the broker')}."
-        return f"Upstox: unreachable · {words}", "negative", str(detail)
-    latency = broker.get("latency_ms")
-    hint = f"{broker.get('host', '')} answered" + (f" in {latency} ms" if latency else "")
+    if not broker.reachable:
+        detail = broker.detail or f"Cannot reach {broker.host or 'the broker'}."
+        return f"Upstox: unreachable · {words}", "negative", detail
+    latency = broker.latency_ms
+    hint = f"{broker.host or ''} answered" + (f" in {latency} ms" if latency else "")
     return f"Upstox: connected · {words}", colour, hint
 
 

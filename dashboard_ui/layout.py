@@ -17,7 +17,6 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from nicegui import app, ui
 
@@ -34,6 +33,8 @@ from dashboard_ui.header import (
     user_menu,
 )
 from dashboard_ui.sidebar import draw_sidebar
+from scripts.api_schemas.health import PlatformHealth
+from scripts.api_schemas.market import MarketStatus
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,8 @@ def tab_title(page_title: str) -> str:
 class PlatformStatus:
     """One poll's result: health and market data, or the problem that stopped the poll."""
 
-    health: dict[str, Any] | None = None
-    market: dict[str, Any] | None = None
+    health: PlatformHealth | None = None
+    market: MarketStatus | None = None
     problem: ApiProblem | None = None
 
 
@@ -137,9 +138,9 @@ class Chrome:
         self.status = status
         if status.problem is None:
             self.banner.hide()
-            health = status.health or {}
-            self.mode.update(str(health.get("mode_label") or self.ctx.settings.mode_label))
-            self.broker.update(*broker_chip_text((status.health or {}).get("broker")))
+            health = status.health
+            self.mode.update(health.mode_label if health else self.ctx.settings.mode_label)
+            self.broker.update(*broker_chip_text(health.broker if health else None))
             self.market.update(*market_chip_text(status.market))
         for listener in self._listeners:
             listener(status)

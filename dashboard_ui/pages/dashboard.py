@@ -20,6 +20,9 @@ from dashboard_ui.header import token_words
 from dashboard_ui.layout import Chrome, PlatformStatus
 from dashboard_ui.panels import Panel, facts, state_dot
 from dashboard_ui.registry import PageSpec
+from scripts.api_schemas.health import BrokerHealth, PlatformHealth, SchedulerHealth
+from scripts.api_schemas.market import MarketStatus
+from scripts.api_schemas.system import DatabaseReport, JobSummary
 
 JOB_COLUMNS = [
     {"name": "name", "label": "Job", "field": "name", "align": "left", "sortable": True},
@@ -49,8 +52,8 @@ class DashboardView:
     """The page's panels and the latest data each was drawn from."""
 
     def __init__(self) -> None:
-        self.health: dict[str, Any] | None = None
-        self.jobs: list[dict[str, Any]] | None = None
+        self.health: PlatformHealth | None = None
+        self.jobs: list[JobSummary] | None = None
         with ui.grid().classes("w-full gap-4 grid-cols-1 md:grid-cols-2 xl:grid-cols-4"):
             self.platform = Panel("Platform", "dns", "panel-platform")
             self.broker = Panel("Upstox connection", "link", "panel-broker")
@@ -77,15 +80,17 @@ class DashboardView:
             for panel in (self.broker, self.market, self.scheduler):
                 panel.show_problem(status.problem)
             return
-        self.health = status.health or {}
+        if status.health is None or status.market is None:
+            return
+        self.health = status.health
         self.platform.show(render_platform, self.health)
-        self.broker.show(render_broker, self.health.get("broker") or {})
-        self.market.show(render_market, status.market or {})
+        self.broker.show(render_broker, self.health.broker)
+        self.market.show(render_market, status.market)
         self._show_scheduler()
 
     def _show_scheduler(self) -> None:
         if self.health is not None:
-            self.scheduler.show(render_scheduler, (self.health.get("scheduler") or {}, self.jobs))
+            self.scheduler.show(render_scheduler, (self.health.scheduler, self.jobs))
 
 
 def render_api_down(problem: ApiProblem) -> None:
@@ -93,54 +98,54 @@ def render_api_down(problem: ApiProblem) -> None:
     ui.label(problem.message).classes("text-sm text-grey-8")
 
 
-def render_platform(health: dict[str, Any]) -> None:
-    overall = health.get("status")
+def render_platform(health: PlatformHealth) -> None:
+    overall = health.status
     state_dot(True, "API answering" + ("" if overall == "ok" else " (some parts need attention)"))
     facts(
         [
-            ("Version", str(health.get("version", "—"))),
-            ("Mode", f"{health.get('mode_label', '—')} ({health.get('mode', '—')})"),
-            ("Checked", ist_time(health.get("time"), with_date=False)),
+            ("Version", health.version),
+            ("Mode", f"{health.mode_label} ({health.mode})"),
+            ("Checked", ist_time(health.time, with_date=False)),
         ],
         "platform",
     )
 
 
-def render_broker(broker: dict[str, Any]) -> None:
-    reachable = bool(broker.get("reachable"))
+def render_broker(broker: BrokerHealth) -> None:
+    reachable = broker.reachable
     state_dot(reachable, "Reachable" if reachable else "Not reachable")
-    rows = [("Host", str(broker.get("host", "—"))), ("Login", token_words(broker))]
-    if broker.get("latency_ms") is not None:
-        rows.append(("Latency", f"{broker['latency_ms']} ms"))
-    if broker.get("detail"):
-        rows.append(("Detail", str(broker["detail"])))
+    rows = [("Host", broker.host or "—"), ("Login", token_words(broker))]
+    if broker.latency_ms is not None:
+        rows.append(("Latency", f"{broker.latency_ms} ms"))
+    if broker.detail:
+        rows.append(("Detail", broker.detail))
     facts(rows, "broker")
 
 
-def render_market(market: dict[str, Any]) -> None:
-    words, colour = market_words(market.get("status"))
-    ui.label(f"{market.get('exchange', 'NSE')} {words}").classes(
-        f"text-h6 text-weight-bold text-{colour}"
-    ).mark("market-words")
-    ui.label(str(market.get("reason", ""))).classes("text-sm text-grey-8")
-    facts([("Next open", ist_time(market.get("next_open")))], "market")
+def render_market(market: MarketStatus) -> None:
+    words, colour = market_words(market.status)
+    ui.label(f"{market.exchange} {words}").classes(f"text-h6 text-weight-bold text-{colour}").mark(
+        "market-words"
+    )
+    ui.label(market.reason).classes("text-sm text-grey-8")
+    facts([("Next open", ist_time(market.next_open))], "market")
 
 
-def render_scheduler(data: tuple[dict[str, Any], list[dict[str, Any]] | None]) -> None:
+def render_scheduler(data: tuple[SchedulerHealth, list[JobSummary] | None]) -> None:
     scheduler, jobs = data
-    state = str(scheduler.get("state", "unknown"))
+    state = scheduler.state
     words = {
         "running": "Running",
         "stale": "Stale: no heartbeat lately",
         "never": "Never started",
     }.get(state, state.capitalize())
-    state_dot(bool(scheduler.get("ok")) if state != "unknown" else None, words)
-    rows = [("Heartbeat", age(scheduler.get("age_seconds")))]
-    if scheduler.get("detail"):
-        rows.append(("Detail", str(scheduler["detail"])))
+    state_dot(scheduler.ok if state != "unknown" else None, words)
+    rows = [("Heartbeat", age(scheduler.age_seconds))]
+    if scheduler.detail:
+        rows.append(("Detail", scheduler.detail))
     upcoming = sorted(
-        (job for job in jobs or [] if job.get("enabled") and job.get("next_run_at")),
-        key=lambda job: str(job["next_run_at"]),
+        (job for job in jobs or [] if job.enabled and job.next_run_at),
+        key=lambda job: job.next_run_at.timestamp() if job.next_run_at else 0.0,
     )[:3]
     facts(rows, "scheduler")
     if jobs is None:
@@ -149,15 +154,15 @@ def render_scheduler(data: tuple[dict[str, Any], list[dict[str, Any]] | None]) -
     if not upcoming:
         ui.label("none scheduled").classes("text-sm").mark("scheduler-next-run")
     for job in upcoming:
-        ui.label(
-            f"{ist_time(job['next_run_at'])} · {job.get('name') or job.get('job_id')}"
-        ).classes("text-sm").mark("scheduler-next-run")
+        ui.label(f"{ist_time(job.next_run_at)} · {job.name or job.job_id}").classes("text-sm").mark(
+            "scheduler-next-run"
+        )
 
 
-def render_database(report: dict[str, Any]) -> None:
-    revision, head = report.get("schema_revision"), report.get("schema_head")
-    up_to_date = bool(report.get("up_to_date"))
-    state_dot(bool(report.get("ok")), "Answering" if report.get("ok") else "Needs attention")
+def render_database(report: DatabaseReport) -> None:
+    revision, head = report.schema_revision, report.schema_head
+    up_to_date = bool(report.up_to_date)
+    state_dot(report.ok, "Answering" if report.ok else "Needs attention")
     schema = (
         f"{revision} (head {head}, up to date)"
         if up_to_date
@@ -165,42 +170,42 @@ def render_database(report: dict[str, Any]) -> None:
     )
     facts(
         [
-            ("Dialect", str(report.get("dialect", "—"))),
+            ("Dialect", report.dialect),
             ("Schema", schema),
-            ("Size", size(report.get("size_bytes"))),
+            ("Size", size(report.size_bytes)),
         ],
         "db",
     )
-    if report.get("detail"):
-        ui.label(str(report["detail"])).classes("text-sm text-negative")
-    tables = report.get("tables") or []
+    if report.detail:
+        ui.label(report.detail).classes("text-sm text-negative")
+    tables = report.tables or []
     if tables:
         ui.label("Rows per table").classes("text-caption text-grey-7 q-mt-sm")
         with ui.grid(columns="1fr auto").classes("w-full gap-x-4 gap-y-0"):
             for table in tables:
-                ui.label(str(table["table"])).classes("text-sm font-mono")
-                ui.label(count(table.get("rows"))).classes("text-sm text-right").mark(
-                    f"rows-{table['table']}"
+                ui.label(table.table).classes("text-sm font-mono")
+                ui.label(count(table.rows)).classes("text-sm text-right").mark(
+                    f"rows-{table.table}"
                 )
 
 
-def job_rows(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def job_rows(jobs: list[JobSummary]) -> list[dict[str, Any]]:
     """The API's job records as table rows with IST times and words."""
     return [
         {
-            "job_id": job.get("job_id"),
-            "name": job.get("name") or job.get("job_id"),
-            "schedule": job.get("schedule", ""),
-            "next_run": ist_time(job.get("next_run_at")) if job.get("enabled") else "paused",
-            "last_run": ist_time(job.get("last_run_at")),
-            "last_status": job.get("last_status") or "never run",
-            "successes": f"{job.get('successes', 0)} of {job.get('runs', 0)}",
+            "job_id": job.job_id,
+            "name": job.name or job.job_id,
+            "schedule": job.schedule,
+            "next_run": ist_time(job.next_run_at) if job.enabled else "paused",
+            "last_run": ist_time(job.last_run_at),
+            "last_status": job.last_status or "never run",
+            "successes": f"{job.successes} of {job.runs}",
         }
         for job in jobs
     ]
 
 
-def render_jobs(jobs: list[dict[str, Any]]) -> None:
+def render_jobs(jobs: list[JobSummary]) -> None:
     if not jobs:
         ui.label(
             "No scheduled jobs yet: the scheduler registers its jobs when it first starts."

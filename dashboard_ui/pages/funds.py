@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from nicegui import ui
 
@@ -14,6 +13,7 @@ from dashboard_ui.formatting import rupees
 from dashboard_ui.layout import Chrome
 from dashboard_ui.panels import Panel, facts
 from dashboard_ui.registry import PageSpec
+from scripts.api_schemas.account import Margins, SegmentMargin
 
 SEGMENT_TITLES = {"equity": "Equity (SEC)", "commodity": "Commodity (COM)"}
 DETAIL_ROWS = (
@@ -55,20 +55,20 @@ class FundsView:
             self.panel.show_problem(problem)
 
 
-def render_margins(data: dict[str, Any]) -> None:
+def render_margins(data: Margins) -> None:
     with ui.grid().classes("w-full gap-6 grid-cols-1 md:grid-cols-2"):
-        for segment in data["segments"]:
+        for segment in data.segments:
             render_segment(segment)
 
 
-def render_segment(segment: dict[str, Any]) -> None:
-    name = segment["segment"]
-    available = Decimal(segment["available"])
-    used = Decimal(segment["used"])
+def render_segment(segment: SegmentMargin) -> None:
+    name = segment.segment
+    available = segment.available or Decimal(0)
+    used = segment.used or Decimal(0)
     total = available + max(used, Decimal(0))
     with ui.column().classes("gap-2").mark(f"segment-{name}"):
         ui.label(SEGMENT_TITLES.get(name, name)).classes("text-subtitle1 text-weight-medium")
-        ui.label(rupees(segment["available"])).classes("text-h5 text-positive").mark(
+        ui.label(rupees(segment.available)).classes("text-h5 text-positive").mark(
             f"{name}-available"
         )
         ui.label("available to trade").classes("text-grey-7 text-sm")
@@ -77,10 +77,10 @@ def render_segment(segment: dict[str, Any]) -> None:
             "color=orange track-color=green-2"
         ).mark(f"{name}-usage")
         ui.label(f"{share:.0%} of margin in use").classes("text-sm text-grey-8")
-        collateral = segment.get("collateral")
+        collateral = segment.collateral
         facts(
             [
-                ("Used margin", rupees(segment["used"])),
+                ("Used margin", rupees(segment.used)),
                 (
                     "Collateral (pledged)",
                     (
@@ -90,7 +90,7 @@ def render_segment(segment: dict[str, Any]) -> None:
                     ),
                 ),
             ]
-            + [(label, rupees(segment["details"].get(key))) for key, label in DETAIL_ROWS],
+            + [(label, rupees(getattr(segment.details, key))) for key, label in DETAIL_ROWS],
             marker_prefix=name,
         )
 

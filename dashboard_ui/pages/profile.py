@@ -8,8 +8,6 @@ its demo user in without typing.
 
 from __future__ import annotations
 
-from typing import Any
-
 from nicegui import ui
 
 from dashboard_ui import refresh
@@ -20,6 +18,9 @@ from dashboard_ui.header import TOKEN_STATES
 from dashboard_ui.layout import Chrome
 from dashboard_ui.panels import Panel, facts, state_dot
 from dashboard_ui.registry import PageSpec
+from scripts.api_schemas.account import Profile
+from scripts.api_schemas.auth import SessionStatus
+from scripts.api_schemas.feed import FeedHealth
 
 
 async def build(ctx: DashboardContext, chrome: Chrome) -> None:
@@ -57,7 +58,7 @@ class ProfileView:
     async def load(self) -> None:
         session = await self.ctx.api.auth_status()
         self.session.show(self.render_session, session)
-        if session["logged_in"]:
+        if session.logged_in:
             self.profile.show(render_profile, await self.ctx.api.profile())
         else:
             self.profile.show(render_no_profile, session)
@@ -67,23 +68,23 @@ class ProfileView:
         for panel in (self.session, self.profile, self.feed):
             panel.show_problem(problem)
 
-    def render_session(self, session: dict[str, Any]) -> None:
-        words, _ = TOKEN_STATES.get(session["state"], (session["state"], "grey"))
-        state_dot(session["logged_in"], words.capitalize())
+    def render_session(self, session: SessionStatus) -> None:
+        words, _ = TOKEN_STATES.get(session.state, (session.state, "grey"))
+        state_dot(session.logged_in, words.capitalize())
         facts(
             [
-                ("Mode", f"{session['mode_label']} ({session['mode']})"),
-                ("User", session.get("user_name") or session.get("user_id") or "—"),
-                ("Valid until", session.get("expires_at_ist") or "—"),
-                ("Logged in at", ist_time(session.get("issued_at"))),
+                ("Mode", f"{session.mode_label} ({session.mode})"),
+                ("User", session.user_name or session.user_id or "—"),
+                ("Valid until", session.expires_at_ist or "—"),
+                ("Logged in at", ist_time(session.issued_at)),
             ],
             marker_prefix="session",
         )
-        if session.get("reason") and not session["logged_in"]:
-            ui.label(session["reason"]).classes("text-sm text-grey-8").mark("session-reason")
+        if session.reason and not session.logged_in:
+            ui.label(session.reason).classes("text-sm text-grey-8").mark("session-reason")
         with ui.row().classes("gap-2 q-mt-sm"):
-            label = "Log in again" if session["state"] in ("expired", "revoked") else "Log in"
-            if not session["logged_in"]:
+            label = "Log in again" if session.state in ("expired", "revoked") else "Log in"
+            if not session.logged_in:
                 ui.button(f"{label} to Upstox", icon="login", on_click=self.log_in).mark(
                     "upstox-login"
                 )
@@ -98,7 +99,7 @@ class ProfileView:
         except ApiProblem as problem:
             ui.notify(problem.message, type="negative", multi_line=True)
             return
-        ui.navigate.to(started["login_url"])
+        ui.navigate.to(started.login_url)
 
     async def log_out(self) -> None:
         self.logout_dialog.close()
@@ -107,54 +108,46 @@ class ProfileView:
         except ApiProblem as problem:
             ui.notify(problem.message, type="negative")
             return
-        ui.notify(f"Logged out ({result['detail']}).")
+        ui.notify(f"Logged out ({result.detail}).")
         await self.load()
 
 
-def render_profile(profile: dict[str, Any]) -> None:
+def render_profile(profile: Profile) -> None:
     facts(
         [
-            ("User id", profile["user_id"]),
-            ("Name", profile.get("user_name") or "—"),
-            ("Email", profile.get("email") or "—"),
-            ("Broker", profile.get("broker") or "—"),
-            ("Exchanges", ", ".join(profile.get("exchanges") or []) or "—"),
-            ("Products", ", ".join(profile.get("products") or []) or "—"),
-            ("Order types", ", ".join(profile.get("order_types") or []) or "—"),
-            ("POA / DDPI", f"{_yes(profile.get('poa'))} / {_yes(profile.get('ddpi'))}"),
-            ("Account active", _yes(profile.get("is_active"))),
+            ("User id", profile.user_id),
+            ("Name", profile.user_name or "—"),
+            ("Email", profile.email or "—"),
+            ("Broker", profile.broker or "—"),
+            ("Exchanges", ", ".join(profile.exchanges) or "—"),
+            ("Products", ", ".join(profile.products) or "—"),
+            ("Order types", ", ".join(profile.order_types) or "—"),
+            ("POA / DDPI", f"{_yes(profile.poa)} / {_yes(profile.ddpi)}"),
+            ("Account active", _yes(profile.is_active)),
         ],
         marker_prefix="profile",
     )
 
 
-def render_no_profile(session: dict[str, Any]) -> None:
+def render_no_profile(session: SessionStatus) -> None:
     ui.label("Log in to Upstox to see your profile.").classes("text-grey-8").mark("no-profile")
 
 
-def render_feed(feed: dict[str, Any]) -> None:
-    connected = feed.get("connected")
-    state_dot(connected if feed["state"] != "stopped" else None, f"Feed {feed['state']}")
-    subscriptions = feed.get("subscriptions") or {}
+def render_feed(feed: FeedHealth) -> None:
+    state_dot(feed.connected if feed.state != "stopped" else None, f"Feed {feed.state}")
+    subscriptions = feed.subscriptions
     facts(
         [
-            (
-                "Last tick",
-                (
-                    age(feed.get("last_tick_age_s"))
-                    if feed.get("last_tick_age_s") is not None
-                    else "—"
-                ),
-            ),
-            ("Reconnects", str(feed.get("reconnect_count", 0))),
+            ("Last tick", age(feed.last_tick_age_s) if feed.last_tick_age_s is not None else "—"),
+            ("Reconnects", str(feed.reconnect_count)),
             ("Subscribed", ", ".join(f"{m}: {n}" for m, n in subscriptions.items()) or "nothing"),
         ],
         marker_prefix="feed",
     )
-    if feed.get("last_error"):
-        ui.label(str(feed["last_error"])).classes("text-sm text-negative")
-    if feed["state"] == "stopped":
-        ui.label(feed.get("detail", "")).classes("text-sm text-grey-7")
+    if feed.last_error:
+        ui.label(feed.last_error).classes("text-sm text-negative")
+    if feed.state == "stopped":
+        ui.label(feed.detail or "").classes("text-sm text-grey-7")
 
 
 def _yes(value: bool | None) -> str:

@@ -8,6 +8,7 @@ import sys
 from waitress import serve
 
 from scripts.api.app import create_app
+from scripts.api.request_limits import SERVER_LIMITS
 from scripts.config.settings import settings_for_command
 from scripts.logging_setup import configure_logging
 
@@ -24,7 +25,14 @@ def main() -> int:
         settings.api_port,
         settings.mode,
     )
-    serve(app, host=settings.api_host, port=settings.api_port, threads=8, ident="upstox-platform")
+    serve(
+        app,
+        host=settings.api_host,
+        port=settings.api_port,
+        threads=8,
+        ident="upstox-platform",
+        **SERVER_LIMITS,
+    )
     return 0
 
 

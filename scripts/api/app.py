@@ -15,7 +15,10 @@ from flask_openapi3 import APIBlueprint, Info, OpenAPI
 
 from scripts import __version__, blueprints
 from scripts.api.context import EXTENSION_KEY
+from scripts.api.contract import ContractOpenAPI
 from scripts.api.errors import register_error_handlers, validation_error_response
+from scripts.api_schemas.envelope import ErrorEnvelope
+from scripts.api.request_limits import install_request_limits
 from scripts.api.security import API_KEY_HEADER, install_request_guards
 from scripts.config.settings import Settings
 from scripts.db import Database
@@ -29,7 +32,7 @@ API_DESCRIPTION = (
 
 
 def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
-    app = OpenAPI(
+    app = ContractOpenAPI(
         __name__,
         info=Info(
             title="Upstox Trading Platform API", version=__version__, description=API_DESCRIPTION
@@ -38,12 +41,17 @@ def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
         doc_prefix="/api",
         doc_url="/openapi.json",
         validation_error_status=422,
+        validation_error_model=ErrorEnvelope,
         validation_error_callback=validation_error_response,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    # /api/docs/ and /api/health/ are the same endpoints as without the slash, not a 404
+    # (or a 401: security.py compares paths without it too). Set before any rule is added.
+    app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     app.extensions[EXTENSION_KEY] = build_services(settings, database)
     install_request_guards(app, settings.api_key)
+    install_request_limits(app)
     register_error_handlers(app)
     for blueprint in discover_blueprints():
         app.register_api(blueprint)

@@ -2,38 +2,20 @@
 
 Success: ``{"status": "success", "data": ...}``; error:
 ``{"status": "error", "error": {"code", "message", "field"}, "trace_id"}``.
-The shapes mirror Upstox's own ``status``/``data`` envelope so a developer
-sees one convention across the platform and the broker.
+The models live in ``scripts/api_schemas/envelope.py`` (the contract shared with
+the dashboard); this module builds finished Flask responses from them.
 """
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from flask import jsonify
 from flask.wrappers import Response
 from pydantic import BaseModel
 
+from scripts.api_schemas.envelope import ErrorDetail, ErrorEnvelope
 from scripts.logging_setup import trace_id_var
-
-T = TypeVar("T")
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class ErrorEnvelope(BaseModel):
-    status: str = "error"
-    error: ErrorBody
-    trace_id: str
-
-
-class SuccessEnvelope(BaseModel, Generic[T]):
-    status: str = "success"
-    data: T
 
 
 def success(data: Any, status: int = 200) -> tuple[Response, int]:
@@ -45,7 +27,7 @@ def success(data: Any, status: int = 200) -> tuple[Response, int]:
 def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
     """The error envelope as a finished response (status code set)."""
     body = ErrorEnvelope(
-        error=ErrorBody(code=code, message=message, field=field), trace_id=trace_id_var.get()
+        error=ErrorDetail(code=code, message=message, field=field), trace_id=trace_id_var.get()
     )
     response = jsonify(body.model_dump())
     response.status_code = status

@@ -88,6 +88,13 @@ def validation_error_response(error: ValidationError) -> Response:
     location = [str(part) for part in first.get("loc", ())]
     field = ".".join(location) if location else None
     message = f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
-    if first.get("type") == "json_invalid":
-        return error_response(400, "bad_request", "The request body is not valid JSON.")
+    # json_invalid here means the body parsed, as a JSON string: flask-openapi3 re-reads it.
+    not_an_object = ("json_invalid", "model_type", "model_attributes_type", "dict_type")
+    if not location and first.get("type") in not_an_object:
+        return error_response(
+            422,
+            "validation_error",
+            "The request body must be a JSON object ({...}), not an array or a single value; "
+            "each endpoint's fields are listed at /api/docs.",
+        )
     return error_response(422, "validation_error", message, field)

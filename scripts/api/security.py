@@ -59,4 +59,5 @@ def install_request_guards(app: Flask, api_key: str) -> None:
 
 
 def _is_public(path: str) -> bool:
-    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+    """Public paths match with or without a trailing slash, as the routes themselves do."""
+    return path.rstrip("/") in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)

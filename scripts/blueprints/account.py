@@ -8,7 +8,8 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
 from scripts.api.context import services
-from scripts.api.envelope import success
+from scripts.api.contract import KEY_ERRORS, UPSTOX_ERRORS, answer, documented
+from scripts.api_schemas.account import Funds, Margins, Profile
 
 blueprint = APIBlueprint(
     "account",
@@ -23,19 +24,19 @@ class FundsQuery(BaseModel):
     segment: Literal["SEC", "COM"] | None = None
 
 
-@blueprint.get("/profile")
-def profile():
+@blueprint.get("/profile", responses=documented(Profile, *KEY_ERRORS, *UPSTOX_ERRORS))
+def profile():  # type: ignore[no-untyped-def]
     """The Upstox profile: user, email, enabled exchanges, products and order types."""
-    return success(services().broker.profile())
+    return answer(Profile, services().broker.profile())
 
 
-@blueprint.get("/funds")
-def funds(query: FundsQuery):
+@blueprint.get("/funds", responses=documented(Funds, *KEY_ERRORS, *UPSTOX_ERRORS))
+def funds(query: FundsQuery):  # type: ignore[no-untyped-def]
     """Available, used and other margins per segment (SEC = equity, COM = commodity)."""
-    return success(services().broker.funds(query.segment))
+    return answer(Funds, services().broker.funds(query.segment))
 
 
-@blueprint.get("/margins")
-def margins():
+@blueprint.get("/margins", responses=documented(Margins, *KEY_ERRORS, *UPSTOX_ERRORS))
+def margins():  # type: ignore[no-untyped-def]
     """Available, used and collateral (pledge) margin per segment."""
-    return success(services().broker.margins())
+    return answer(Margins, services().broker.margins())

@@ -8,14 +8,14 @@ The access token itself is never part of any response.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from flask import redirect
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from scripts.api.context import services
-from scripts.api.envelope import success
+from scripts.api.contract import BODY_ERRORS, KEY_ERRORS, UPSTOX_ERRORS, answer, documented
+from scripts.api_schemas.auth import LoggedIn, LoggedOut, LoginBody, LoginStarted, SessionStatus
+from scripts.services.errors import ServiceError, ValidationFailed
 
 # Security is declared per route: flask-openapi3 reads a route's empty list as "not set" and
 # would document the key-less callback as needing the key if the blueprint declared it.
@@ -25,34 +25,60 @@ blueprint = APIBlueprint(
 API_KEY = [{"ApiKey": []}]
 
 
-class LoginBody(BaseModel):
-    return_to: Literal["none", "dashboard"] = Field(
-        default="none", description="After the callback: answer JSON, or go to the dashboard."
-    )
+class LoginCancelled(ServiceError):
+    """The trader declined (or closed) Upstox's authorization dialog: nothing to exchange."""
+
+    http_status = 400
+    code = "upstox_login_cancelled"
 
 
 class CallbackQuery(BaseModel):
-    code: str = Field(min_length=1, max_length=512)
-    state: str = Field(min_length=1, max_length=128)
+    """Upstox sends ``code`` and ``state`` on success, ``error`` (and a description) if not."""
+
+    code: str | None = Field(default=None, min_length=1, max_length=512)
+    state: str | None = Field(default=None, min_length=1, max_length=128)
+    error: str | None = Field(
+        default=None, max_length=128, description="e.g. access_denied when the login is declined"
+    )
+    error_description: str | None = Field(default=None, max_length=512)
 
 
-@blueprint.get("/status", security=API_KEY)
+@blueprint.get("/status", security=API_KEY, responses=documented(SessionStatus, *KEY_ERRORS))
 def status():  # type: ignore[no-untyped-def]
     """Mode, login state (none, active, expired, revoked), user and token expiry (IST)."""
-    return success(services().broker.status())
+    return answer(SessionStatus, services().broker.status())
 
 
-@blueprint.post("/login", security=API_KEY)
+@blueprint.post(
+    "/login", security=API_KEY, responses=documented(LoginStarted, *KEY_ERRORS, *BODY_ERRORS)
+)
 def login(body: LoginBody):  # type: ignore[no-untyped-def]
     """Start a login: returns the Upstox authorization-dialog URL to open in a browser."""
-    return success(services().broker.begin_login(body.return_to))
+    return answer(LoginStarted, services().broker.begin_login(body.return_to))
 
 
-@blueprint.get("/callback")
+@blueprint.get(
+    "/callback",
+    responses={**documented(LoggedIn, *UPSTOX_ERRORS), 302: {"description": "To the dashboard"}},
+)
 def callback(query: CallbackQuery):  # type: ignore[no-untyped-def]
-    """Upstox redirects here with ``code`` and ``state``; the code is exchanged for a token."""
+    """Upstox redirects here with ``code`` and ``state``; the code is exchanged for a token.
+
+    A declined dialog arrives as ``error=access_denied``: it is answered as a cancelled
+    login (400, code ``upstox_login_cancelled``), not as a missing ``code``.
+    """
+    if query.error:
+        raise LoginCancelled(_cancelled_message(query.error, query.error_description), "error")
+    for name in ("code", "state"):
+        if not getattr(query, name):
+            raise ValidationFailed(
+                f"{name}: Field required. Upstox adds code and state when it sends you back "
+                "here; start the login again (./authenticate.sh or the Profile & Connection "
+                "page) instead of opening this URL by hand.",
+                name,
+            )
     ctx = services()
-    session, return_to = ctx.broker.complete_login(query.code, query.state)
+    session, return_to = ctx.broker.complete_login(str(query.code), str(query.state))
     if return_to == "dashboard":
         settings = ctx.settings
         return redirect(
@@ -60,10 +86,19 @@ def callback(query: CallbackQuery):  # type: ignore[no-untyped-def]
         )
     data = session.as_dict()
     data["message"] = "Logged in to Upstox. You can close this tab."
-    return success(data)
+    return answer(LoggedIn, data)
 
 
-@blueprint.post("/logout", security=API_KEY)
+@blueprint.post("/logout", security=API_KEY, responses=documented(LoggedOut, *KEY_ERRORS))
 def logout():  # type: ignore[no-untyped-def]
     """End the Upstox session (at Upstox when reachable, and always here)."""
-    return success(services().broker.logout())
+    return answer(LoggedOut, services().broker.logout())
+
+
+def _cancelled_message(error: str, description: str | None) -> str:
+    said = f" Upstox said: {description} ({error})." if description else f" ({error})."
+    return (
+        "The Upstox login was cancelled at Upstox, so you are not logged in." + said + " To log "
+        "in, start again (./authenticate.sh or Log in on the Profile & Connection page) and "
+        "allow access in Upstox's dialog."
+    )

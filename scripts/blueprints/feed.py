@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field, field_validator
 
 from scripts.api.context import services
-from scripts.api.envelope import success
-from scripts.upstox_wire.feed_modes import FeedMode
+from scripts.api.contract import BODY_ERRORS, KEY_ERRORS, UPSTOX_ERRORS, answer, documented
+from scripts.api_schemas.feed import FeedHealth, FeedMode, Subscriptions, Tick
 
 blueprint = APIBlueprint(
     "feed",
@@ -28,8 +30,6 @@ class SubscribeBody(BaseModel):
     @field_validator("instrument_keys")
     @classmethod
     def _keys_look_like_upstox_keys(cls, keys: list[str]) -> list[str]:
-        import re
-
         bad = [k for k in keys if not re.match(INSTRUMENT_KEY, k)]
         if bad:
             raise ValueError(
@@ -46,27 +46,30 @@ class TicksQuery(BaseModel):
     instrument_keys: str = Field(min_length=1, description="comma-separated instrument keys")
 
 
-@blueprint.get("/health")
-def health():
+@blueprint.get("/health", responses=documented(FeedHealth, *KEY_ERRORS))
+def health():  # type: ignore[no-untyped-def]
     """Feed state, last message and tick ages, reconnects, subscriptions per mode."""
-    return success(services().market_feed.health())
+    return answer(FeedHealth, services().market_feed.health())
 
 
-@blueprint.post("/subscriptions")
-def subscribe(body: SubscribeBody):
+@blueprint.post(
+    "/subscriptions",
+    responses=documented(Subscriptions, *KEY_ERRORS, *BODY_ERRORS, *UPSTOX_ERRORS),
+)
+def subscribe(body: SubscribeBody):  # type: ignore[no-untyped-def]
     """Subscribe instruments in a mode (starts the feed on first use)."""
     feed = services().market_feed
-    return success(feed.subscribe(body.instrument_keys, body.mode))
+    return answer(Subscriptions, feed.subscribe(body.instrument_keys, body.mode))
 
 
-@blueprint.delete("/subscriptions")
-def unsubscribe(body: UnsubscribeBody):
+@blueprint.delete("/subscriptions", responses=documented(Subscriptions, *KEY_ERRORS, *BODY_ERRORS))
+def unsubscribe(body: UnsubscribeBody):  # type: ignore[no-untyped-def]
     """Stop receiving ticks for instruments."""
-    return success(services().market_feed.unsubscribe(body.instrument_keys))
+    return answer(Subscriptions, services().market_feed.unsubscribe(body.instrument_keys))
 
 
-@blueprint.get("/ticks")
-def ticks(query: TicksQuery):
+@blueprint.get("/ticks", responses=documented(list[Tick], *KEY_ERRORS, 422))
+def ticks(query: TicksQuery):  # type: ignore[no-untyped-def]
     """The latest tick of each subscribed instrument asked for."""
     keys = [k.strip() for k in query.instrument_keys.split(",") if k.strip()]
-    return success(services().market_feed.latest(keys))
+    return answer(list[Tick], services().market_feed.latest(keys))

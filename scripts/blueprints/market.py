@@ -6,7 +6,8 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from scripts.api.context import services
-from scripts.api.envelope import success
+from scripts.api.contract import KEY_ERRORS, answer, documented
+from scripts.api_schemas.market import MarketStatus
 
 blueprint = APIBlueprint(
     "market",
@@ -22,7 +23,7 @@ class StatusQuery(BaseModel):
     exchange: str = Field(default="NSE", pattern="^NSE$")
 
 
-@blueprint.get("/status")
+@blueprint.get("/status", responses=documented(MarketStatus, *KEY_ERRORS, 422))
 def status(query: StatusQuery):  # type: ignore[no-untyped-def]
     """Open, pre-open, closed, holiday or weekend, with the reason and the next open (IST)."""
-    return success(services().market_status.status(query.exchange))
+    return answer(MarketStatus, services().market_status.status(query.exchange))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
 
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from scripts.api.context import services
-from scripts.api.envelope import success
+from scripts.api.contract import KEY_ERRORS, answer, documented
+from scripts.api_schemas.system import DatabaseReport, JobRun, JobSummary
 
 blueprint = APIBlueprint(
     "system",
@@ -19,11 +20,6 @@ blueprint = APIBlueprint(
 )
 
 
-class DatabaseResponse(BaseModel):
-    status: str
-    data: dict[str, Any]
-
-
 class JobPath(BaseModel):
     job_id: str = Field(min_length=1, max_length=64)
 
@@ -32,24 +28,21 @@ class HistoryQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=500)
 
 
-@blueprint.get("/database", responses={200: DatabaseResponse})
+@blueprint.get("/database", responses=documented(DatabaseReport, *KEY_ERRORS))
 def database():  # type: ignore[no-untyped-def]
     """Schema revision, dialect, file size and row count per table."""
-    return success(services().health.database())
+    return answer(DatabaseReport, services().health.database())
 
 
-@blueprint.get("/jobs")
+@blueprint.get("/jobs", responses=documented(list[JobSummary], *KEY_ERRORS))
 def jobs():  # type: ignore[no-untyped-def]
     """Every scheduled job with its schedule, next run, last status and success count."""
-    return success([_jsonable(record.__dict__) for record in services().job_runs.jobs()])
+    records = services().job_runs.jobs()
+    return answer(list[JobSummary], [dataclasses.asdict(record) for record in records])
 
 
-@blueprint.get("/jobs/<job_id>/history")
+@blueprint.get("/jobs/<job_id>/history", responses=documented(list[JobRun], *KEY_ERRORS, 404, 422))
 def history(path: JobPath, query: HistoryQuery):  # type: ignore[no-untyped-def]
     """The newest runs of one job: status, duration, rows, message."""
     runs = services().job_runs.history(path.job_id, query.limit)
-    return success([_jsonable(run.__dict__) for run in runs])
-
-
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+    return answer(list[JobRun], [dataclasses.asdict(run) for run in runs])

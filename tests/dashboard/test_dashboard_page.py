@@ -110,7 +110,9 @@ async def test_jobs_table_and_scheduler_show_registered_jobs_and_heartbeat(
         )
         run_id = start_run(connection, "refresh_indices", "manual")
         finish_run(connection, run_id, "success", 1200, 50, None, soon)
-        record_heartbeat(connection, "scheduler", utc_now(), {"jobs": ["refresh_indices"]})
+        # The shape scripts/jobs/scheduler_service.py beats with: job ids with their next run.
+        beat = {"jobs": [{"job_id": "refresh_indices", "next_run_at": soon}]}
+        record_heartbeat(connection, "scheduler", utc_now(), beat)
     await open_dashboard(user)
     await user.should_see(marker="jobs-table", retries=50)
     table = user.find(marker="jobs-table").elements.pop()

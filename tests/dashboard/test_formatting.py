@@ -7,6 +7,9 @@ import pytest
 from dashboard_ui.formatting import age, count, ist_time, market_words, size
 from dashboard_ui.header import broker_chip_text, market_chip_text, token_words
 from dashboard_ui.refresh import next_interval
+from scripts.api_schemas.auth import SessionStatus
+from scripts.api_schemas.health import BrokerHealth
+from scripts.api_schemas.market import MarketStatus
 
 
 @pytest.mark.parametrize(
@@ -32,20 +35,40 @@ def test_ages_and_sizes_read_naturally() -> None:
 
 def test_market_states_have_words() -> None:
     assert market_words("pre_open") == ("Pre-open", "warning")
-    assert market_chip_text({"exchange": "NSE", "status": "holiday", "reason": "Diwali."})[0] == (
-        "NSE: Holiday"
+    holiday = MarketStatus(
+        exchange="NSE",
+        status="holiday",
+        reason="Diwali.",
+        now="2026-11-08T10:00:00+05:30",
+        next_open="2026-11-09T09:15:00+05:30",
+    )
+    assert market_chip_text(holiday)[0] == "NSE: Holiday"
+
+
+def _session(state: str, expires_at: str | None = None) -> SessionStatus:
+    return SessionStatus(
+        mode="sandbox",
+        state=state,
+        logged_in=state == "active",
+        expires_at=expires_at,
+        mode_label="SANDBOX",
+        client_id_configured=True,
     )
 
 
 def test_token_state_is_shown_when_the_api_reports_it_else_not_logged_in() -> None:
-    assert token_words({"reachable": True}) == "not logged in"
-    assert token_words({"token": {"state": "none"}}) == "not logged in"
-    assert token_words({"token": {"state": "expired"}}) == "token expired: log in again"
-    active = {"state": "active", "expires_at": "2026-11-25T22:00:00+00:00"}
-    assert token_words({"token": active}) == "logged in until 26 Nov 03:30 IST"
-    text, colour, _ = broker_chip_text({"reachable": True, "host": "h", "token": active})
+    assert token_words(BrokerHealth(ok=True, reachable=True)) == "not logged in"
+    assert token_words(BrokerHealth(ok=True, token=_session("none"))) == "not logged in"
+    expired = BrokerHealth(ok=True, token=_session("expired"))
+    assert token_words(expired) == "token expired: log in again"
+    active = _session("active", "2026-11-25T22:00:00+00:00")
+    assert token_words(BrokerHealth(ok=True, token=active)) == "logged in until 26 Nov 03:30 IST"
+    text, colour, _ = broker_chip_text(
+        BrokerHealth(ok=True, reachable=True, host="h", token=active)
+    )
     assert text == "Upstox: connected · logged in until 26 Nov 03:30 IST" and colour == "positive"
-    text, colour, hint = broker_chip_text({"reachable": False, "detail": "cannot reach h"})
+    unreachable = BrokerHealth(ok=False, reachable=False, detail="cannot reach h")
+    text, colour, hint = broker_chip_text(unreachable)
     assert (text, colour, hint) == ("Upstox: unreachable · not logged in", "negative",
                                     "cannot reach h")  # fmt: skip
 

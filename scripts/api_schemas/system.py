@@ -1,0 +1,45 @@
+"""System state: the database report and the scheduled jobs with their runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from scripts.api_schemas.health import DatabaseHealth
+
+
+class TableRows(BaseModel):
+    table: str
+    rows: int
+
+
+class DatabaseReport(DatabaseHealth):
+    tables: list[TableRows] | None = Field(
+        default=None, description="Only when the schema is up to date"
+    )
+
+
+class JobSummary(BaseModel):
+    job_id: str
+    name: str
+    description: str
+    schedule: str
+    enabled: bool
+    next_run_at: datetime | None = None
+    last_run_at: datetime | None = None
+    last_status: str | None = None
+    runs: int
+    successes: int
+
+
+class JobRun(BaseModel):
+    id: int
+    job_id: str
+    trigger: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    duration_ms: int | None = None
+    rows_affected: int | None = None
+    message: str | None = None
