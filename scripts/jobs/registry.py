@@ -15,10 +15,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scripts.clock import IST
-from scripts.config.settings import Settings
-from scripts.db import Database
 from scripts.jobs import maintenance
-from scripts.jobs.session_check import check_upstox_session
+from scripts.services.container import PlatformServices
 
 
 @dataclass(frozen=True)
@@ -28,19 +26,13 @@ class JobOutcome:
 
 
 @dataclass(frozen=True)
-class JobContext:
-    settings: Settings
-    database: Database
-
-
-@dataclass(frozen=True)
 class JobSpec:
     job_id: str
     name: str
     description: str
     schedule: str  # human-readable, shown on the Background Jobs page
     trigger: Callable[[], BaseTrigger]
-    run: Callable[[JobContext], JobOutcome]
+    run: Callable[[PlatformServices], JobOutcome]  # the scheduler's services, built once
     run_at_start: bool = False  # also once as soon as the scheduler starts
 
 
@@ -53,7 +45,7 @@ def all_jobs() -> list[JobSpec]:
             "marked expired everywhere.",
             schedule="at start, then every 5 minutes",
             trigger=lambda: IntervalTrigger(minutes=5, timezone=IST),
-            run=lambda ctx: JobOutcome(message=check_upstox_session(ctx.settings, ctx.database)),
+            run=lambda services: JobOutcome(message=services.broker.check_session()),
             run_at_start=True,
         ),
         JobSpec(
@@ -62,7 +54,9 @@ def all_jobs() -> list[JobSpec]:
             description="Checkpoints the SQLite WAL and refreshes query-planner statistics.",
             schedule="daily 02:00 IST",
             trigger=lambda: CronTrigger(hour=2, minute=0, timezone=IST),
-            run=lambda ctx: JobOutcome(message=maintenance.optimize_database(ctx.database)),
+            run=lambda services: JobOutcome(
+                message=maintenance.optimize_database(services.database)
+            ),
         ),
         JobSpec(
             job_id="history_cleanup",
@@ -70,8 +64,8 @@ def all_jobs() -> list[JobSpec]:
             description="Deletes job-run history older than 90 days.",
             schedule="daily 02:15 IST",
             trigger=lambda: CronTrigger(hour=2, minute=15, timezone=IST),
-            run=lambda ctx: JobOutcome(
-                rows_affected=maintenance.delete_old_history(ctx.database, days=90)
+            run=lambda services: JobOutcome(
+                rows_affected=maintenance.delete_old_history(services.database, days=90)
             ),
         ),
     ]

@@ -11,28 +11,29 @@ import time
 from datetime import datetime
 
 from scripts.db.jobs import finish_run, start_run
-from scripts.jobs.registry import JobContext, JobSpec
+from scripts.jobs.registry import JobSpec
+from scripts.services.container import PlatformServices
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 2000
 
 
 def run_recorded(
-    ctx: JobContext, spec: JobSpec, trigger: str, next_run_at: datetime | None = None
+    services: PlatformServices, spec: JobSpec, trigger: str, next_run_at: datetime | None = None
 ) -> str:
     """Run ``spec`` now; returns the recorded status (``success`` or ``failed``)."""
-    with ctx.database.transaction() as connection:
+    with services.database.transaction() as connection:
         run_id = start_run(connection, spec.job_id, trigger)
     started = time.perf_counter()
     status, rows, message = "success", None, None
     try:
-        outcome = spec.run(ctx)
+        outcome = spec.run(services)
         rows, message = outcome.rows_affected, outcome.message
     except Exception as error:  # noqa: BLE001 - a failing job is recorded, not fatal
         log.exception("job %s failed", spec.job_id)
         status, message = "failed", f"{type(error).__name__}: {error}"
     duration_ms = int((time.perf_counter() - started) * 1000)
-    with ctx.database.transaction() as connection:
+    with services.database.transaction() as connection:
         finish_run(
             connection,
             run_id,

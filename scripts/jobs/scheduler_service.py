@@ -21,9 +21,10 @@ from scripts.db import Database
 from scripts.db.heartbeats import record_heartbeat
 from scripts.db.jobs import register_job
 from scripts.db.migrate import current_revision, head_revision
-from scripts.jobs.registry import JobContext, JobSpec, all_jobs
+from scripts.jobs.registry import JobSpec, all_jobs
 from scripts.jobs.runner import run_recorded
 from scripts.logging_setup import configure_logging
+from scripts.services.container import build_services
 from scripts.services.health import SCHEDULER_SERVICE
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 
 class SchedulerService:
     def __init__(self, settings: Settings, database: Database) -> None:
-        self.ctx = JobContext(settings=settings, database=database)
+        self.services = build_services(settings, database)  # once, for every job run
         self.scheduler = BackgroundScheduler(
             timezone=IST, job_defaults={"coalesce": True, "max_instances": 1}
         )
@@ -46,7 +47,7 @@ class SchedulerService:
         ``scheduler.start()`` lost that run to a FOREIGN KEY failure.
         """
         now = datetime.now(timezone.utc)
-        with self.ctx.database.transaction() as connection:
+        with self.services.database.transaction() as connection:
             for spec in self.specs.values():
                 register_job(
                     connection,
@@ -69,7 +70,7 @@ class SchedulerService:
         self.scheduler.add_job(
             self.beat,
             "interval",
-            seconds=self.ctx.settings.scheduler_heartbeat_seconds,
+            seconds=self.services.settings.scheduler_heartbeat_seconds,
             id="__heartbeat__",
         )
         self.scheduler.start()
@@ -81,7 +82,7 @@ class SchedulerService:
         return job.next_run_time if job else None
 
     def _run_scheduled(self, spec: JobSpec) -> None:
-        run_recorded(self.ctx, spec, "schedule", self._next_run(spec.job_id))
+        run_recorded(self.services, spec, "schedule", self._next_run(spec.job_id))
 
     def beat(self) -> None:
         jobs = [
@@ -89,13 +90,14 @@ class SchedulerService:
             for job_id in self.specs
         ]
         try:
-            with self.ctx.database.transaction() as connection:
+            with self.services.database.transaction() as connection:
                 record_heartbeat(connection, SCHEDULER_SERVICE, self.started_at, {"jobs": jobs})
         except Exception:  # noqa: BLE001 - a missed beat must not stop the scheduler
             log.warning("could not record the scheduler heartbeat", exc_info=True)
 
     def stop(self) -> None:
         self.scheduler.shutdown(wait=True)
+        self.services.close()
         log.info("scheduler stopped")
 
 

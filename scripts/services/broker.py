@@ -203,6 +203,11 @@ class BrokerService:
     def check_session(self) -> str:
         """Ask Upstox whether the stored token is still accepted (the cheapest call: profile).
 
+        A token can die before its 03:30 IST expiry: Upstox invalidates it when a new one is
+        made elsewhere, and the built-in sandbox forgets its tokens when it restarts. The
+        scheduler runs this every 5 minutes (docs/LESSONS.md: the daily token must not die
+        silently), so every page's header shows the truth within minutes.
+
         A refusal marks the session expired (through the client's 401 hook); the answer is
         a one-line summary for the job history.
         """

@@ -8,7 +8,8 @@ from apscheduler.triggers.cron import CronTrigger
 
 from scripts.db.heartbeats import latest_heartbeat
 from scripts.db.jobs import job_history, list_jobs, register_job
-from scripts.jobs.registry import JobContext, JobOutcome, JobSpec, all_jobs
+from scripts.jobs.registry import JobOutcome, JobSpec, all_jobs
+from scripts.services.container import build_services
 from scripts.jobs.runner import run_recorded
 from scripts.jobs.scheduler_service import SchedulerService
 
@@ -25,7 +26,7 @@ def register(database, job: JobSpec) -> None:
 def test_successful_run_is_recorded_with_rows_and_duration(settings, database) -> None:
     job = spec("counting", lambda ctx: JobOutcome(rows_affected=42, message="ok"))
     register(database, job)
-    assert run_recorded(JobContext(settings, database), job, "manual") == "success"
+    assert run_recorded(build_services(settings, database), job, "manual") == "success"
     with database.read() as connection:
         (run,) = job_history(connection, "counting")
         (record,) = [j for j in list_jobs(connection) if j.job_id == "counting"]
@@ -45,7 +46,7 @@ def test_failing_job_is_recorded_as_failed_and_does_not_raise(settings, database
 
     job = spec("exploding", explode)
     register(database, job)
-    assert run_recorded(JobContext(settings, database), job, "schedule") == "failed"
+    assert run_recorded(build_services(settings, database), job, "schedule") == "failed"
     with database.read() as connection:
         (run,) = job_history(connection, "exploding")
         (record,) = [j for j in list_jobs(connection) if j.job_id == "exploding"]
@@ -54,7 +55,7 @@ def test_failing_job_is_recorded_as_failed_and_does_not_raise(settings, database
 
 
 def test_builtin_maintenance_jobs_run_cleanly(settings, database) -> None:
-    ctx = JobContext(settings, database)
+    ctx = build_services(settings, database)
     for job in all_jobs():
         register(database, job)
         assert run_recorded(ctx, job, "manual") == "success", job.job_id
@@ -82,7 +83,7 @@ def test_service_registers_jobs_and_beats(settings, database) -> None:
 def test_jobs_api_lists_registered_jobs_and_history(client, settings, database) -> None:
     job = spec("listed", lambda ctx: JobOutcome(rows_affected=1))
     register(database, job)
-    run_recorded(JobContext(settings, database), job, "manual")
+    run_recorded(build_services(settings, database), job, "manual")
     jobs = client.get("/api/system/jobs").get_json()["data"]
     assert [j["job_id"] for j in jobs] == ["listed"] and jobs[0]["successes"] == 1
     history = client.get("/api/system/jobs/listed/history").get_json()["data"]
@@ -92,21 +93,22 @@ def test_jobs_api_lists_registered_jobs_and_history(client, settings, database) 
 
 
 def test_session_check_marks_a_refused_token_expired(sandbox_settings, database) -> None:
-    from scripts.jobs.session_check import check_upstox_session
     from scripts.services.broker import BrokerService
 
-    assert check_upstox_session(sandbox_settings, database) == "no active session (none)"
+    assert (
+        build_services(sandbox_settings, database).broker.check_session()
+        == "no active session (none)"
+    )
     vault = BrokerService(sandbox_settings, database).vault
     vault.store("a-token-the-sandbox-forgot", "SBX001", "Demo", "")
-    message = check_upstox_session(sandbox_settings, database)
+    message = build_services(sandbox_settings, database).broker.check_session()
     assert message == "the token was refused by Upstox: session marked expired"
     assert vault.state().state == "expired"
 
 
 def test_session_check_confirms_a_live_session(sandbox_login, sandbox_settings, database) -> None:
-    from scripts.jobs.session_check import check_upstox_session
 
-    assert check_upstox_session(sandbox_settings, database) == "session valid"
+    assert build_services(sandbox_settings, database).broker.check_session() == "session valid"
 
 
 def test_at_start_job_run_is_recorded_on_a_fresh_database(settings, database) -> None:
