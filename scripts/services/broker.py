@@ -27,6 +27,7 @@ from scripts.services.errors import (
     ValidationFailed,
 )
 from scripts.services.order_audit import DatabaseOrderAudit
+from scripts.services.read_cache import ACCOUNT_READS_TTL_S, SingleFlightCache
 from scripts.services.token_vault import TokenState, TokenVault
 from scripts.upstox.rest.client import UpstoxClient
 from scripts.upstox.errors import (
@@ -57,8 +58,10 @@ class BrokerService:
         database: Database,
         client: UpstoxClient | None = None,
         clock: Callable[[], float] = time.monotonic,
+        read_cache_seconds: float = ACCOUNT_READS_TTL_S,
     ) -> None:
         self.settings = settings
+        self._reads: SingleFlightCache[Any] = SingleFlightCache(read_cache_seconds, clock=clock)
         self.vault = TokenVault(database, settings.encryption_keys, settings.mode)
         self.client = client or UpstoxClient(
             hosts_for_mode(settings.mode, settings.sandbox_url),
@@ -144,11 +147,13 @@ class BrokerService:
     # --- account reads -----------------------------------------------------------------
     def profile(self) -> dict[str, Any]:
         self.require_session()
-        return self._call(self.client.profile).model_dump(mode="json")
+        profile = self._reads.get("profile", lambda: self._call(self.client.profile))
+        return profile.model_dump(mode="json")
 
     def funds(self, segment: str | None = None) -> dict[str, Any]:
         self.require_session()
-        funds = self._call(lambda: self.client.funds(segment))  # type: ignore[arg-type]
+        read = lambda: self.client.funds(segment)  # type: ignore[arg-type]  # noqa: E731
+        funds = self._reads.get(("funds", segment), lambda: self._call(read))
         return funds.model_dump(mode="json")
 
     def margins(self) -> dict[str, Any]:
@@ -160,7 +165,7 @@ class BrokerService:
         funds = self.funds()
         collateral: str | None
         try:
-            tree = self._call(self.client.funds_v3)
+            tree = self._reads.get("funds_v3", lambda: self._call(self.client.funds_v3))
             pledge = tree["available_to_trade"]["pledge_available_to_trade"]
             collateral = str(pledge["margin_from_pledge"]["total"])
         except (ServiceError, KeyError, TypeError):
@@ -211,7 +216,8 @@ class BrokerService:
         except RateLimited as error:
             raise BrokerRateLimited(
                 "Upstox's rate limit was reached; try again in a few seconds"
-                + (f" (retry after {error.retry_after:.0f} s)." if error.retry_after else ".")
+                + (f" (retry after {error.retry_after:.0f} s)." if error.retry_after else "."),
+                retry_after_seconds=error.retry_after,
             ) from None
         except (UpstoxUnavailable, NotAvailableInMode) as error:
             raise UpstreamUnavailable(error.message) from None
