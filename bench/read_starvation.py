@@ -1,12 +1,15 @@
 """Does a storm of broker reads slow the API's health check? Health latency with and without it.
 
 Run: .venv/bin/python bench/read_starvation.py [--clients 16] [--seconds 5] [--samples 40]
+                                              [--interval 0]
 
 Builds a throwaway platform (temp project, SQLite database, the built-in sandbox on a free
 port, a logged-in sandbox session), serves the real API app with the production waitress
 options (``scripts.api.__main__.build_server``), and prints GET /api/health latency p50/p95/max:
   - baseline: no other load, same process, same server;
-  - under load: ``--clients`` separate-process clients hammering GET /api/account/funds;
+  - under load: ``--clients`` clients (threads of one separate process at nice 10, see
+    tests/services/read_load.py) hammering GET /api/account/funds, back to back or one
+    request per ``--interval`` seconds each (the test uses 0.05);
   - after: right after the clients stop.
 It also prints how many funds reads the clients made and with which statuses. Figures are
 wall-clock milliseconds on this machine; compare them within one run.
@@ -66,6 +69,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--interval", type=float, default=0.0, help="per client; 0 = no pause")
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="read-starvation-"))
@@ -94,7 +98,11 @@ def main() -> int:
             api.get("/api/health")  # warm the broker probe's cache and the connection
             baseline = health_samples(api, args.samples)
             load = start_read_load(
-                f"{server.url}/api/account/funds", settings.api_key, args.clients, args.seconds
+                f"{server.url}/api/account/funds",
+                settings.api_key,
+                args.clients,
+                args.seconds,
+                args.interval,
             )
             time.sleep(min(1.0, args.seconds / 4))
             loaded = health_samples(api, args.samples)
@@ -109,7 +117,8 @@ def main() -> int:
         sandbox.stop()
         shutil.rmtree(root, ignore_errors=True)
 
-    print(f"API threads: {API_THREADS}; load: {args.clients} clients on GET /api/account/funds")
+    pace = f"one read per {args.interval:g} s each" if args.interval else "back to back"
+    print(f"API threads: {API_THREADS}; load: {args.clients} clients ({pace}) on funds")
     print(f"funds reads made: {result['requests']} statuses {result['statuses']}")
     print(describe("baseline", baseline))
     print(describe("under load", loaded))

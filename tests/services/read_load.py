@@ -1,6 +1,8 @@
 """Hammer one API path from many threads for a few seconds, as a separate process.
 
-Run: ``python -m tests.services.read_load URL API_KEY THREADS SECONDS``; prints ``started``
+Run: ``python -m tests.services.read_load URL API_KEY THREADS SECONDS [INTERVAL]``; each
+client sends its next request INTERVAL seconds after the previous one started (0, the
+default: back to back, as fast as the server answers). Prints ``started``
 once every client has had its first answer (the load is then at full strength), and one JSON
 line ``{"requests": n, "statuses": {"200": n, ...}, "errors": n}`` when done.
 
@@ -24,8 +26,11 @@ from collections import Counter
 import httpx
 
 
-def hammer(url: str, api_key: str, threads: int, seconds: float) -> dict[str, object]:
-    """GET ``url`` back to back from ``threads`` clients until ``seconds`` have passed."""
+def hammer(
+    url: str, api_key: str, threads: int, seconds: float, interval: float = 0.0
+) -> dict[str, object]:
+    """GET ``url`` from ``threads`` clients, one request per ``interval`` (0: back to back)
+    each, until ``seconds`` have passed."""
     statuses: Counter[str] = Counter()
     errors = 0
     lock = threading.Lock()
@@ -37,6 +42,7 @@ def hammer(url: str, api_key: str, threads: int, seconds: float) -> dict[str, ob
         with httpx.Client(headers={"X-API-Key": api_key}, timeout=15.0) as client:
             first = True
             while first or time.monotonic() < deadline:
+                sent = time.monotonic()
                 try:
                     status = str(client.get(url).status_code)
                 except httpx.HTTPError:
@@ -49,6 +55,9 @@ def hammer(url: str, api_key: str, threads: int, seconds: float) -> dict[str, ob
                 if first:
                     first = False
                     running.wait(seconds + 30)
+                pause = sent + interval - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
 
     workers = [threading.Thread(target=client_loop) for _ in range(threads)]
     for worker in workers:
@@ -62,8 +71,9 @@ def hammer(url: str, api_key: str, threads: int, seconds: float) -> dict[str, ob
 
 def main(argv: list[str]) -> int:
     url, api_key, threads, seconds = argv[0], argv[1], int(argv[2]), float(argv[3])
+    interval = float(argv[4]) if len(argv) > 4 else 0.0
     os.nice(10)
-    print(json.dumps(hammer(url, api_key, threads, seconds)), flush=True)
+    print(json.dumps(hammer(url, api_key, threads, seconds, interval)), flush=True)
     return 0
 
 

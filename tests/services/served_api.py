@@ -46,7 +46,9 @@ def timed_get(client: httpx.Client, url: str) -> tuple[float, httpx.Response]:
     return time.perf_counter() - started, response
 
 
-def start_read_load(url: str, api_key: str, threads: int, seconds: float) -> subprocess.Popen:
+def start_read_load(
+    url: str, api_key: str, threads: int, seconds: float, interval: float = 0.0
+) -> subprocess.Popen:
     """``tests.services.read_load`` in its own process, returned once every client is running.
 
     Read its figures with ``finish_read_load``.
@@ -60,6 +62,7 @@ def start_read_load(url: str, api_key: str, threads: int, seconds: float) -> sub
             api_key,
             str(threads),
             str(seconds),
+            str(interval),
         ],
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,

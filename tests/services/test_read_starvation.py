@@ -5,7 +5,12 @@ its own budget, and the API is responsive the moment the load stops.
 
 Before the read cache and the bounded limiter wait, 8 such clients filled every API thread
 in the rate limiter: health took 9 s and market status timed out. ``bench/read_starvation.py``
-prints the same figures beside a no-load baseline.
+prints the same figures beside a no-load baseline, with the clients back to back.
+
+Here each client sends 20 reads a second: 320/s together, six times Upstox's 50/s read
+budget, so without the cache every API thread would be parked in the limiter, yet without
+pinning this shared 2-core machine's CPU, which would measure the GIL rather than the
+threads.
 """
 
 from __future__ import annotations
@@ -20,12 +25,15 @@ import pytest
 from scripts.api.__main__ import API_THREADS
 from scripts.api.app import create_app
 from scripts.upstox.rest.models import OrderRequest
+from scripts.upstox.rest.rate_limit import UPSTOX_LIMITS, RateClass
 from tests.services.served_api import ServedApi, finish_read_load, start_read_load, timed_get
 
 INFY = "NSE_EQ|INE009A01021"
 # As many clients as the server has threads: if reads held their threads, nothing else would run.
 LOAD_THREADS = API_THREADS
 LOAD_SECONDS = 5.0
+LOAD_INTERVAL_S = 0.05  # per client; see the module docstring
+UPSTOX_READS_PER_S = UPSTOX_LIMITS[RateClass.STANDARD][0].capacity  # 50 a second
 HEALTH_BUDGET_S = 0.100
 ORDER_INFLATION_BUDGET_S = 0.200
 
@@ -79,7 +87,11 @@ def test_health_market_status_and_orders_stay_fast_while_reads_are_saturated(
         order = far_below_limit_buy(broker, "starve-load")
 
         load = start_read_load(
-            f"{server.url}/api/account/funds", sandbox_settings.api_key, LOAD_THREADS, LOAD_SECONDS
+            f"{server.url}/api/account/funds",
+            sandbox_settings.api_key,
+            LOAD_THREADS,
+            LOAD_SECONDS,
+            LOAD_INTERVAL_S,
         )
         health_s = []
         for _ in range(40):  # about as often as a few dashboards poll it, for ~2 s
@@ -100,7 +112,8 @@ def test_health_market_status_and_orders_stay_fast_while_reads_are_saturated(
 
     assert still_loading, "the measurements must happen while the load is running"
     assert result["errors"] == 0 and set(result["statuses"]) <= {"200", "429"}
-    assert result["requests"] >= 200, result  # the reads really hammered the API
+    # more reads answered than Upstox's budget could have served: most came from the cache
+    assert result["requests"] > 2 * UPSTOX_READS_PER_S * LOAD_SECONDS, result
     assert p95(health_s) < HEALTH_BUDGET_S, sorted(health_s)
     assert market.status_code == 200 and market_s < 1.0
     assert loaded_order_s < baseline_order_s + ORDER_INFLATION_BUDGET_S, (
