@@ -23,6 +23,7 @@ from scripts.api.security import API_KEY_HEADER, install_request_guards
 from scripts.config.settings import Settings
 from scripts.db import Database
 from scripts.services.container import build_services
+from scripts.upstox.rest.client import UpstoxClient
 
 API_DESCRIPTION = (
     "REST API of the self-hosted Upstox trading platform. Every route except "
@@ -31,7 +32,13 @@ API_DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
+def create_app(
+    settings: Settings,
+    database: Database | None = None,
+    *,
+    upstox_client: UpstoxClient | None = None,
+) -> OpenAPI:
+    """A new app with its own services; ``upstox_client`` lets tests choose the client's limits."""
     app = ContractOpenAPI(
         __name__,
         info=Info(
@@ -49,7 +56,7 @@ def create_app(settings: Settings, database: Database | None = None) -> OpenAPI:
     # (or a 401: security.py compares paths without it too). Set before any rule is added.
     app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
-    app.extensions[EXTENSION_KEY] = build_services(settings, database)
+    app.extensions[EXTENSION_KEY] = build_services(settings, database, upstox_client=upstox_client)
     install_request_guards(app, settings.api_key)
     install_request_limits(app)
     register_error_handlers(app)

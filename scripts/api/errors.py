@@ -9,8 +9,9 @@ internals; the traceback goes to the log under the request's trace id).
 from __future__ import annotations
 
 import logging
+import math
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -57,7 +58,16 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _service_error(error: ServiceError) -> Response:
-    return error_response(error.http_status, error.code, error.message, error.field)
+    response = error_response(error.http_status, error.code, error.message, error.field)
+    retry_after = getattr(error, "retry_after_seconds", None)
+    if retry_after is not None:
+        # A 429 says when to come back: in the envelope for scripts, in Retry-After (whole
+        # seconds, RFC 9110) for HTTP clients and proxies.
+        body = response.get_json()
+        body["error"]["retry_after_seconds"] = round(retry_after, 1)
+        response.set_data(current_app.json.dumps(body))
+        response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+    return response
 
 
 def _unexpected_error(error: Exception) -> Response:

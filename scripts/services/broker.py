@@ -16,12 +16,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from scripts.config.settings import Settings
 from scripts.db import Database
 from scripts.services.errors import BrokerLoginRequired, ServiceError, ValidationFailed
 from scripts.services.order_audit import DatabaseOrderAudit
+from scripts.services.read_cache import ACCOUNT_READS_TTL_S, SingleFlightCache
 from scripts.services.token_vault import TokenState, TokenVault
 from scripts.services.upstox_errors import call_upstox
 from scripts.upstox.errors import TokenExpired, UpstoxError
@@ -30,6 +31,7 @@ from scripts.upstox.rest.client import UpstoxClient
 
 log = logging.getLogger(__name__)
 LOGIN_STATE_TTL_SECONDS = 600
+Segment = Literal["SEC", "COM"]  # funds: SEC = equity, COM = commodity
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,10 @@ class BrokerService:
         database: Database,
         client: UpstoxClient | None = None,
         clock: Callable[[], float] = time.monotonic,
+        read_cache_seconds: float = ACCOUNT_READS_TTL_S,
     ) -> None:
         self.settings = settings
+        self._reads: SingleFlightCache[Any] = SingleFlightCache(read_cache_seconds, clock=clock)
         self.vault = TokenVault(database, settings.encryption_keys, settings.mode)
         self.client = client or UpstoxClient(
             hosts_for_mode(settings.mode, settings.sandbox_url),
@@ -132,11 +136,14 @@ class BrokerService:
     # --- account reads -----------------------------------------------------------------
     def profile(self) -> dict[str, Any]:
         self.require_session()
-        return call_upstox(self.client.profile).model_dump(mode="json")
+        profile = self._reads.get("profile", lambda: call_upstox(self.client.profile))
+        return profile.model_dump(mode="json")
 
-    def funds(self, segment: str | None = None) -> dict[str, Any]:
+    def funds(self, segment: Segment | None = None) -> dict[str, Any]:
         self.require_session()
-        funds = call_upstox(lambda: self.client.funds(segment))  # type: ignore[arg-type]
+        funds = self._reads.get(
+            ("funds", segment), lambda: call_upstox(lambda: self.client.funds(segment))
+        )
         return funds.model_dump(mode="json")
 
     def margins(self) -> dict[str, Any]:
@@ -148,7 +155,7 @@ class BrokerService:
         funds = self.funds()
         collateral: str | None
         try:
-            tree = call_upstox(self.client.funds_v3)
+            tree = self._reads.get("funds_v3", lambda: call_upstox(self.client.funds_v3))
             pledge = tree["available_to_trade"]["pledge_available_to_trade"]
             collateral = str(pledge["margin_from_pledge"]["total"])
         except (ServiceError, KeyError, TypeError):

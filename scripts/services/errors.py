@@ -54,7 +54,11 @@ class BrokerLoginRequired(ServiceError):
 
 
 class BrokerRateLimited(ServiceError):
-    """Upstox's (or our own budget's) rate limit: the caller should retry after a pause."""
+    """Upstox's limit (or the platform's own budget for it) is used up for now.
+
+    ``retry_after_seconds`` says when to try again; when Upstox did not say, 1 s, the length
+    of its shortest window (docs/UPSTOX_API.md §1.5).
+    """
 
     http_status = 429
     code = "broker_rate_limited"
@@ -63,4 +67,4 @@ class BrokerRateLimited(ServiceError):
         self, message: str, field: str | None = None, retry_after_seconds: float | None = None
     ) -> None:
         super().__init__(message, field)
-        self.retry_after_seconds = retry_after_seconds
+        self.retry_after_seconds = retry_after_seconds if retry_after_seconds else 1.0

@@ -26,7 +26,12 @@ from scripts.upstox.rest.audit_hook import OrderAuditSink
 from scripts.upstox.rest.reconcile import ReconcilePolicy
 from scripts.upstox.rest.rate_limit import RateLimiter
 from scripts.upstox.rest.retry import RetryPolicy
-from scripts.upstox.rest.transport import DEFAULT_TIMEOUT, Transport
+from scripts.upstox.rest.transport import (
+    DEFAULT_TIMEOUT,
+    PROBE_TIMEOUT_S,
+    Reachability,
+    Transport,
+)
 
 
 class UpstoxClient(
@@ -79,6 +84,11 @@ class UpstoxClient(
 
     def __repr__(self) -> str:
         return f"UpstoxClient(mode={self.hosts.mode!r})"
+
+    def reachability(self, timeout_s: float = PROBE_TIMEOUT_S) -> Reachability:
+        """Probe the mode's API host (see ``Transport.reachability``); raises ``RateLimited``
+        instead of waiting when the standard budget is in use."""
+        return self._transport.reachability(timeout_s)
 
     def close(self) -> None:
         """Close pooled connections."""

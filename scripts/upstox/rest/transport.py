@@ -17,6 +17,7 @@ import os
 import random
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -49,8 +50,26 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 _DOWNLOAD_CHUNK = 256 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 
+# Reachability probes: one quick, token-less GET per mode's API host. Any HTTP answer (even a
+# 401 without a token) proves the host is reachable. The built-in sandbox has a health route;
+# Upstox's hosts are asked for the NSE market status, a cheap read every host serves.
+PROBE_TIMEOUT_S = 2.0
+PROBE_PATHS = {"sandbox": "/sandbox/health"}
+DEFAULT_PROBE_PATH = "/v2/market/status/NSE"
+
 TokenProvider = Callable[[], "str | None"]
 TokenExpiredCallback = Callable[[UpstoxError], None]
+
+
+@dataclass(frozen=True)
+class Reachability:
+    """What one probe of the mode's API host found."""
+
+    host: str
+    reachable: bool
+    http_status: int | None = None
+    latency_ms: float | None = None
+    detail: str | None = None
 
 
 class Transport:
@@ -225,6 +244,29 @@ class Transport:
             authenticated=False,
             redact_values=False,
         )
+
+    def reachability(self, timeout_s: float = PROBE_TIMEOUT_S) -> Reachability:
+        """Probe the mode's API host once: no token, no retries, short timeout.
+
+        It takes a standard-class token but never waits for one (``max_wait_s=0``): a health
+        check must answer at once, so when reads have the budget it raises ``RateLimited`` and
+        the caller keeps its last answer.
+        """
+        host = self.hosts.api
+        path = PROBE_PATHS.get(self.hosts.mode, DEFAULT_PROBE_PATH)
+        self._limiter.acquire(RateClass.STANDARD, max_wait_s=0.0)
+        started = time.perf_counter()
+        try:
+            response = self._http.get(
+                host + path, headers={"Accept": "application/json"}, timeout=timeout_s
+            )
+        except httpx.HTTPError as exc:
+            logger.debug("upstox probe %s%s failed: %s", host, path, type(exc).__name__)
+            return Reachability(host, False, detail=f"cannot reach {host}: {type(exc).__name__}")
+        latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        # debug, not info: health polls would otherwise log a line every probe interval
+        logger.debug("upstox probe %s%s status=%s", host, path, response.status_code)
+        return Reachability(host, True, response.status_code, latency_ms)
 
     # -- the attempt loop -----------------------------------------------------------------
 
