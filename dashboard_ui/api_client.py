@@ -9,7 +9,7 @@ plain-words message within seconds instead of a spinner that never ends.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -63,7 +63,10 @@ class ApiError(ApiProblem):
         self.trace_id = trace_id
 
 
-def parse_data(model: Any, data: Any, what: str) -> Any:
+Model = TypeVar("Model")
+
+
+def parse_data(model: type[Model], data: Any, what: str) -> Model:
     """The envelope's ``data`` as the contract's model (scripts/api_schemas).
 
     An answer that does not fit is an :class:`ApiError` naming the endpoint and the field,
@@ -166,10 +169,14 @@ class ApiClient:
         )
 
     # --- endpoints ---------------------------------------------------------
-    async def _get_as(self, model: Any, path: str, params: dict[str, Any] | None = None) -> Any:
+    async def _get_as(
+        self, model: type[Model], path: str, params: dict[str, Any] | None = None
+    ) -> Model:
         return parse_data(model, await self.get(path, params), f"GET {path}")
 
-    async def _post_as(self, model: Any, path: str, body: dict[str, Any] | None = None) -> Any:
+    async def _post_as(
+        self, model: type[Model], path: str, body: dict[str, Any] | None = None
+    ) -> Model:
         return parse_data(model, await self.post(path, body), f"POST {path}")
 
     async def health(self) -> PlatformHealth:

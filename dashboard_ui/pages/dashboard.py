@@ -24,7 +24,7 @@ from scripts.api_schemas.health import BrokerHealth, PlatformHealth, SchedulerHe
 from scripts.api_schemas.market import MarketStatus
 from scripts.api_schemas.system import DatabaseReport, JobSummary
 
-JOB_COLUMNS = [
+JOB_COLUMNS: list[dict[str, Any]] = [
     {"name": "name", "label": "Job", "field": "name", "align": "left", "sortable": True},
     {"name": "schedule", "label": "Schedule", "field": "schedule", "align": "left"},
     {"name": "next_run", "label": "Next run", "field": "next_run", "align": "left",

@@ -51,7 +51,6 @@ def create_app(
         validation_error_model=ErrorEnvelope,
         validation_error_callback=validation_error_response,
     )
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     # /api/docs/ and /api/health/ are the same endpoints as without the slash, not a 404
     # (or a 401: security.py compares paths without it too). Set before any rule is added.
     app.url_map.strict_slashes = False

@@ -9,11 +9,13 @@ logged with the trace id, caught by the tests) instead of surprising a client.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from flask import Response, jsonify
+from flask.json.provider import DefaultJSONProvider
 from flask_openapi3 import OpenAPI
-
+from pydantic import BaseModel
 
 from scripts.api_schemas.envelope import ErrorEnvelope, SuccessEnvelope
 
@@ -25,19 +27,29 @@ UPSTOX_ERRORS = (400, 404, 409, 422, 429, 502)
 BODY_ERRORS = (400, 413, 422)
 KEY_ERRORS = (401,)
 
+# flask-openapi3's ``responses=`` mapping, and what a handler returns (body, status).
+Responses = dict[str | int | HTTPStatus, type[BaseModel] | dict[Any, Any] | None]
+Answer = tuple[Response, int]
 
-def documented(data: Any, *errors: int, status: int = 200) -> dict[int, Any]:
+
+def documented(data: Any, *errors: int, status: int = 200) -> Responses:
     """``responses=`` for a route: its success envelope of ``data`` and its error statuses."""
-    declared: dict[int, Any] = {status: SuccessEnvelope[data]}
+    declared: Responses = {status: SuccessEnvelope[data]}
     for code in sorted(set(errors)):
         declared[code] = ErrorEnvelope
     return declared
 
 
-def answer(data_model: Any, data: Any, status: int = 200) -> tuple[Response, int]:
+def answer(data_model: Any, data: Any, status: int = 200) -> Answer:
     """The success envelope of ``data``, validated as ``data_model`` (a model or list[model])."""
     envelope = SuccessEnvelope[data_model].model_validate({"data": data})
     return jsonify(envelope.model_dump(mode="json")), status
+
+
+class InOrderJSONProvider(DefaultJSONProvider):
+    """Keys in the order the models declare them (Flask sorts them by default)."""
+
+    sort_keys = False
 
 
 class ContractOpenAPI(OpenAPI):
@@ -50,8 +62,10 @@ class ContractOpenAPI(OpenAPI):
     has input to reject, and dropped where it has none (it could never be answered).
     """
 
+    json_provider_class = InOrderJSONProvider
+
     def generate_spec_json(self) -> None:
-        super().generate_spec_json()
+        super().generate_spec_json()  # type: ignore[no-untyped-call]  # untyped in 4.3.2
         status = self.validation_error_status
         envelope = {"$ref": f"#/components/schemas/{ErrorEnvelope.__name__}"}
         for path_item in self.spec_json["paths"].values():

@@ -13,7 +13,7 @@ import math
 
 from flask import Flask, Response, current_app, request
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from scripts.api.envelope import error_response
 from scripts.services.errors import ServiceError
@@ -52,8 +52,8 @@ def _http_error(error: HTTPException) -> Response:
     if status == 400 and error.description and "JSON" in error.description:
         message = "The request body is not valid JSON: " + error.description
     response = error_response(status, code, message)
-    if status == 405 and getattr(error, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
 

@@ -29,7 +29,7 @@ def install_request_guards(app: Flask, api_key: str) -> None:
     expected = api_key.encode("utf-8")
 
     @app.before_request
-    def _start_trace_and_check_key():  # type: ignore[no-untyped-def]
+    def _start_trace_and_check_key() -> Response | None:
         incoming = request.headers.get(TRACE_HEADER, "")
         trace_id = incoming if _SANE_TRACE.match(incoming) else uuid.uuid4().hex
         g.trace_token = trace_id_var.set(trace_id)
@@ -52,7 +52,7 @@ def install_request_guards(app: Flask, api_key: str) -> None:
         return response
 
     @app.teardown_request
-    def _end_trace(_error):  # type: ignore[no-untyped-def]
+    def _end_trace(_error: BaseException | None) -> None:
         token = g.pop("trace_token", None)
         if token is not None:
             trace_id_var.reset(token)

@@ -9,11 +9,12 @@ The access token itself is never part of any response.
 from __future__ import annotations
 
 from flask import redirect
+from werkzeug.wrappers import Response as WerkzeugResponse
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from scripts.api.context import services
-from scripts.api.contract import BODY_ERRORS, KEY_ERRORS, UPSTOX_ERRORS, answer, documented
+from scripts.api.contract import Answer, BODY_ERRORS, KEY_ERRORS, UPSTOX_ERRORS, answer, documented
 from scripts.api_schemas.auth import LoggedIn, LoggedOut, LoginBody, LoginStarted, SessionStatus
 from scripts.services.errors import ServiceError, ValidationFailed
 
@@ -22,7 +23,7 @@ from scripts.services.errors import ServiceError, ValidationFailed
 blueprint = APIBlueprint(
     "auth", __name__, url_prefix="/api/auth", abp_tags=[Tag(name="Upstox session")]
 )
-API_KEY = [{"ApiKey": []}]
+API_KEY: list[dict[str, list[str]]] = [{"ApiKey": []}]
 
 
 class LoginCancelled(ServiceError):
@@ -44,7 +45,7 @@ class CallbackQuery(BaseModel):
 
 
 @blueprint.get("/status", security=API_KEY, responses=documented(SessionStatus, *KEY_ERRORS))
-def status():  # type: ignore[no-untyped-def]
+def status() -> Answer:
     """Mode, login state (none, active, expired, revoked), user and token expiry (IST)."""
     return answer(SessionStatus, services().broker.status())
 
@@ -52,7 +53,7 @@ def status():  # type: ignore[no-untyped-def]
 @blueprint.post(
     "/login", security=API_KEY, responses=documented(LoginStarted, *KEY_ERRORS, *BODY_ERRORS)
 )
-def login(body: LoginBody):  # type: ignore[no-untyped-def]
+def login(body: LoginBody) -> Answer:
     """Start a login: returns the Upstox authorization-dialog URL to open in a browser."""
     return answer(LoginStarted, services().broker.begin_login(body.return_to))
 
@@ -61,7 +62,7 @@ def login(body: LoginBody):  # type: ignore[no-untyped-def]
     "/callback",
     responses={**documented(LoggedIn, *UPSTOX_ERRORS), 302: {"description": "To the dashboard"}},
 )
-def callback(query: CallbackQuery):  # type: ignore[no-untyped-def]
+def callback(query: CallbackQuery) -> Answer | WerkzeugResponse:
     """Upstox redirects here with ``code`` and ``state``; the code is exchanged for a token.
 
     A declined dialog arrives as ``error=access_denied``: it is answered as a cancelled
@@ -90,7 +91,7 @@ def callback(query: CallbackQuery):  # type: ignore[no-untyped-def]
 
 
 @blueprint.post("/logout", security=API_KEY, responses=documented(LoggedOut, *KEY_ERRORS))
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> Answer:
     """End the Upstox session (at Upstox when reachable, and always here)."""
     return answer(LoggedOut, services().broker.logout())
 

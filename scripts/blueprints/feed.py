@@ -8,7 +8,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field, field_validator
 
 from scripts.api.context import services
-from scripts.api.contract import BODY_ERRORS, KEY_ERRORS, UPSTOX_ERRORS, answer, documented
+from scripts.api.contract import Answer, BODY_ERRORS, KEY_ERRORS, UPSTOX_ERRORS, answer, documented
 from scripts.api_schemas.feed import FeedHealth, FeedMode, Subscriptions, Tick
 
 blueprint = APIBlueprint(
@@ -47,7 +47,7 @@ class TicksQuery(BaseModel):
 
 
 @blueprint.get("/health", responses=documented(FeedHealth, *KEY_ERRORS))
-def health():  # type: ignore[no-untyped-def]
+def health() -> Answer:
     """Feed state, last message and tick ages, reconnects, subscriptions per mode."""
     return answer(FeedHealth, services().market_feed.health())
 
@@ -56,20 +56,20 @@ def health():  # type: ignore[no-untyped-def]
     "/subscriptions",
     responses=documented(Subscriptions, *KEY_ERRORS, *BODY_ERRORS, *UPSTOX_ERRORS),
 )
-def subscribe(body: SubscribeBody):  # type: ignore[no-untyped-def]
+def subscribe(body: SubscribeBody) -> Answer:
     """Subscribe instruments in a mode (starts the feed on first use)."""
     feed = services().market_feed
     return answer(Subscriptions, feed.subscribe(body.instrument_keys, body.mode))
 
 
 @blueprint.delete("/subscriptions", responses=documented(Subscriptions, *KEY_ERRORS, *BODY_ERRORS))
-def unsubscribe(body: UnsubscribeBody):  # type: ignore[no-untyped-def]
+def unsubscribe(body: UnsubscribeBody) -> Answer:
     """Stop receiving ticks for instruments."""
     return answer(Subscriptions, services().market_feed.unsubscribe(body.instrument_keys))
 
 
 @blueprint.get("/ticks", responses=documented(list[Tick], *KEY_ERRORS, 422))
-def ticks(query: TicksQuery):  # type: ignore[no-untyped-def]
+def ticks(query: TicksQuery) -> Answer:
     """The latest tick of each subscribed instrument asked for."""
     keys = [k.strip() for k in query.instrument_keys.split(",") if k.strip()]
     return answer(list[Tick], services().market_feed.latest(keys))

@@ -6,7 +6,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from scripts.api.context import services
-from scripts.api.contract import KEY_ERRORS, answer, documented
+from scripts.api.contract import Answer, KEY_ERRORS, answer, documented
 from scripts.api_schemas.market import MarketStatus
 
 blueprint = APIBlueprint(
@@ -24,6 +24,6 @@ class StatusQuery(BaseModel):
 
 
 @blueprint.get("/status", responses=documented(MarketStatus, *KEY_ERRORS, 422))
-def status(query: StatusQuery):  # type: ignore[no-untyped-def]
+def status(query: StatusQuery) -> Answer:
     """Open, pre-open, closed, holiday or weekend, with the reason and the next open (IST)."""
     return answer(MarketStatus, services().market_status.status(query.exchange))

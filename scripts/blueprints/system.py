@@ -8,7 +8,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from scripts.api.context import services
-from scripts.api.contract import KEY_ERRORS, answer, documented
+from scripts.api.contract import Answer, KEY_ERRORS, answer, documented
 from scripts.api_schemas.system import DatabaseReport, JobRun, JobSummary
 
 blueprint = APIBlueprint(
@@ -29,20 +29,20 @@ class HistoryQuery(BaseModel):
 
 
 @blueprint.get("/database", responses=documented(DatabaseReport, *KEY_ERRORS))
-def database():  # type: ignore[no-untyped-def]
+def database() -> Answer:
     """Schema revision, dialect, file size and row count per table."""
     return answer(DatabaseReport, services().health.database())
 
 
 @blueprint.get("/jobs", responses=documented(list[JobSummary], *KEY_ERRORS))
-def jobs():  # type: ignore[no-untyped-def]
+def jobs() -> Answer:
     """Every scheduled job with its schedule, next run, last status and success count."""
     records = services().job_runs.jobs()
     return answer(list[JobSummary], [dataclasses.asdict(record) for record in records])
 
 
 @blueprint.get("/jobs/<job_id>/history", responses=documented(list[JobRun], *KEY_ERRORS, 404, 422))
-def history(path: JobPath, query: HistoryQuery):  # type: ignore[no-untyped-def]
+def history(path: JobPath, query: HistoryQuery) -> Answer:
     """The newest runs of one job: status, duration, rows, message."""
     runs = services().job_runs.history(path.job_id, query.limit)
     return answer(list[JobRun], [dataclasses.asdict(run) for run in runs])

@@ -18,6 +18,7 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable
+from typing import Any
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -55,7 +56,7 @@ def follow_dialog(login_url: str) -> None:
 
 class _CallbackHandler(BaseHTTPRequestHandler):
     broker: BrokerService
-    outcome: dict
+    outcome: dict[str, Any]
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         parts = urlsplit(self.path)
@@ -80,7 +81,7 @@ class _CallbackHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
         return  # the query holds the one-time code: keep it out of the terminal
 
 
@@ -118,7 +119,7 @@ def login_standalone(settings: Settings, headless: bool, out: Out) -> int:
         out("The database is not set up yet: run ./setup.sh first.")
         return 1
     broker = build_services(settings, database).broker
-    outcome: dict = {}
+    outcome: dict[str, Any] = {}
     handler = type("Handler", (_CallbackHandler,), {"broker": broker, "outcome": outcome})
     try:
         server = ThreadingHTTPServer((redirect.hostname, redirect.port or 80), handler)
@@ -157,7 +158,7 @@ def _open(login_url: str, headless: bool, out: Out) -> None:
     webbrowser.open(login_url)
 
 
-def _report(state: dict, out: Out) -> int:
+def _report(state: dict[str, Any], out: Out) -> int:
     out(
         f"Logged in to Upstox ({state['mode']}) as {state['user_name'] or state['user_id']} "
         f"(user id {state['user_id']}); the session is valid until {state['expires_at_ist']}."
@@ -180,7 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     # them in its state file; this shell's .env/environment may say otherwise.
     settings, where = settings_of_running_platform(settings_for_command())
     headless = args.headless or (settings.mode is TradingMode.SANDBOX and not args.browser)
-    out = lambda text: print(text, flush=True)  # noqa: E731
+
+    def out(text: str) -> None:
+        print(text, flush=True)
+
     try:
         if api_is_up(settings):
             out(f"Using the API at {settings.api_url} ({where}).")

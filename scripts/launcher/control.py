@@ -179,10 +179,14 @@ class Launcher:
             )
         return False
 
+    def stopping(self) -> bool:
+        """Set by a signal handler at any moment, so read it afresh (not a narrowed local)."""
+        return self._stopping
+
     def _supervise(self) -> None:
-        while not self._stopping:
+        while not self.stopping():
             for process in self.processes.values():
-                if self._stopping:
+                if self.stopping():  # Ctrl-C or stop may arrive between two processes
                     break
                 self._watch(process)
             time.sleep(POLL_SECONDS)

@@ -16,7 +16,7 @@ STOP_GRACE_SECONDS = 10.0
 class Spawned:
     """A started child and where its output for *this* run begins in its ``.out`` file."""
 
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     out_path: Path
     out_offset: int
 
@@ -56,7 +56,7 @@ def lines_since(path: Path, offset: int, lines: int = 20) -> str:
     return "\n".join(written) if written else f"(nothing was written to {path} by this run)"
 
 
-def terminate(process: subprocess.Popen) -> None:
+def terminate(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is not None:
         return
     process.send_signal(signal.SIGTERM)

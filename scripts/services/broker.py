@@ -28,6 +28,7 @@ from scripts.services.upstox_errors import call_upstox
 from scripts.upstox.errors import TokenExpired, UpstoxError
 from scripts.upstox.hosts import hosts_for_mode
 from scripts.upstox.rest.client import UpstoxClient
+from scripts.upstox.rest.models import Funds, Profile
 
 log = logging.getLogger(__name__)
 LOGIN_STATE_TTL_SECONDS = 600
@@ -136,12 +137,12 @@ class BrokerService:
     # --- account reads -----------------------------------------------------------------
     def profile(self) -> dict[str, Any]:
         self.require_session()
-        profile = self._reads.get("profile", lambda: call_upstox(self.client.profile))
+        profile: Profile = self._reads.get("profile", lambda: call_upstox(self.client.profile))
         return profile.model_dump(mode="json")
 
     def funds(self, segment: Segment | None = None) -> dict[str, Any]:
         self.require_session()
-        funds = self._reads.get(
+        funds: Funds = self._reads.get(
             ("funds", segment), lambda: call_upstox(lambda: self.client.funds(segment))
         )
         return funds.model_dump(mode="json")

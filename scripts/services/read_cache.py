@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -26,11 +26,11 @@ ACCOUNT_READS_TTL_S = 2.0
 
 
 @dataclass
-class _Flight:
+class _Flight(Generic[T]):
     """One call in progress; followers wait on ``done`` for its value or error."""
 
     done: threading.Event = field(default_factory=threading.Event)
-    value: Any = None
+    result: tuple[T] | None = None  # a 1-tuple, so a loaded None is told from no value
     error: BaseException | None = None
 
 
@@ -45,7 +45,7 @@ class SingleFlightCache(Generic[T]):
         self._clock = clock
         self._lock = threading.Lock()
         self._values: dict[Hashable, tuple[float, T]] = {}
-        self._flights: dict[Hashable, _Flight] = {}
+        self._flights: dict[Hashable, _Flight[T]] = {}
 
     def get(self, key: Hashable, load: Callable[[], T]) -> T:
         """The value for ``key``: cached if younger than ``ttl_s``, else loaded once for all."""
@@ -56,12 +56,14 @@ class SingleFlightCache(Generic[T]):
             flight = self._flights.get(key)
             leader = flight is None
             if flight is None:
-                flight = self._flights[key] = _Flight()
+                flight = self._flights[key] = _Flight[T]()
         if not leader:
             flight.done.wait()
             if flight.error is not None:
                 raise flight.error
-            return flight.value
+            if flight.result is None:
+                raise RuntimeError("the shared read finished without a value or an error")
+            return flight.result[0]
         try:
             value = load()
         except BaseException as error:
@@ -74,7 +76,7 @@ class SingleFlightCache(Generic[T]):
             # The value's age counts from when it arrived, not from when it was asked for.
             self._values[key] = (self._clock() + self._ttl_s, value)
             del self._flights[key]
-        flight.value = value
+        flight.result = (value,)
         flight.done.set()
         return value
 

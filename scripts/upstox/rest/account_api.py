@@ -86,7 +86,7 @@ class AccountMixin(ClientBase):
     def funds_v3(self) -> dict[str, Any]:
         """Funds v3 (``available_to_trade`` / ``unavailable_to_trade`` tree), as a dict."""
         body = self._transport.call("GET", "/v3/user/get-funds-and-margin")
-        return self._data(body)
+        return self._data_object(body)
 
     def market_data_feed_url(self) -> str:
         """Single-use ``wss://`` URL for the v3 market feed (§9.1)."""

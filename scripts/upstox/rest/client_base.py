@@ -77,6 +77,31 @@ class ClientBase:
             raise UpstoxError("Upstox response has no 'data' field")
         return body["data"]
 
+    @classmethod
+    def _data_object(cls, body: Any) -> dict[str, Any]:
+        """The envelope's ``data`` where Upstox documents an object; anything else is refused."""
+        data = cls._data(body)
+        if not isinstance(data, dict):
+            raise UpstoxError(f"Upstox response 'data' is {type(data).__name__}, not an object")
+        return data
+
+    @classmethod
+    def _data_list(cls, body: Any) -> list[Any]:
+        """The envelope's ``data`` where Upstox documents an array (``null`` reads as empty)."""
+        data = cls._data(body)
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            raise UpstoxError(f"Upstox response 'data' is {type(data).__name__}, not an array")
+        return data
+
+    @staticmethod
+    def _body_object(body: Any) -> dict[str, Any]:
+        """A whole JSON body that must be an object (batch writes: ``{data, errors, summary}``)."""
+        if not isinstance(body, dict):
+            raise UpstoxError(f"Upstox response is {type(body).__name__}, not a JSON object")
+        return body
+
     @staticmethod
     def _iso_date(value: date | str, name: str) -> str:
         """``YYYY-MM-DD`` from a date or string; refused locally if it is not a real date."""

@@ -41,7 +41,7 @@ class GttMixin(ClientBase):
         result = self._write_once(
             method, path, operation=operation, audit_as=write, ref_id=gtt_id, json_body=body
         )
-        return self._data(result).get("gtt_order_ids", [])
+        return [str(gtt_id) for gtt_id in self._data_object(result).get("gtt_order_ids") or []]
 
     def place_gtt(
         self,

@@ -54,10 +54,10 @@ def candles_oldest_first(data: Any) -> list[Candle]:
 class MarketMixin(ClientBase):
     """Quotes, options and candles."""
 
-    def _quote_call(self, path: str, keys: Sequence[str], cap: int, **extra: Any) -> Any:
+    def _quote_call(self, path: str, keys: Sequence[str], cap: int, **extra: Any) -> dict[str, Any]:
         check_count(keys, cap, "instrument keys")
         query = build_query({"instrument_key": RawQueryValue(encode_keys(keys)), **extra})
-        return self._data(self._transport.call("GET", path, query=query))
+        return self._data_object(self._transport.call("GET", path, query=query))
 
     def full_quotes(self, keys: Sequence[str], *, version: ApiVersion = 2) -> dict[str, Any]:
         """Full market quote (depth, OHLC, OI ...) for up to 500 keys."""

@@ -118,7 +118,7 @@ class OrdersMixin(ClientBase):
             ref_id=order_id,
             json_body=body,
         )
-        return self._data(result)["order_id"]
+        return str(self._data_object(result)["order_id"])
 
     def cancel_order(self, order_id: str, *, version: ApiVersion = 3) -> str:
         """Cancel an open order (v2 cancel also exits CO/OCO legs, §4.3)."""
@@ -132,7 +132,7 @@ class OrdersMixin(ClientBase):
             ref_id=order_id,
             query=query,
         )
-        return self._data(result)["order_id"]
+        return str(self._data_object(result)["order_id"])
 
     def place_multi_order(self, lines: list[MultiOrderLine]) -> dict[str, Any]:
         """Place up to 25 orders in one request; returns ``{data, errors, summary}``.
@@ -146,7 +146,7 @@ class OrdersMixin(ClientBase):
         if len(set(ids)) != len(ids):
             raise InvalidRequest("correlation_id must be unique within one multi place request")
         body = [line.wire_line() for line in lines]
-        return self._write_once(
+        answer = self._write_once(
             "POST",
             "/v2/order/multi/place",
             operation="place_multi_order",
@@ -154,6 +154,7 @@ class OrdersMixin(ClientBase):
             ref_id=None,
             json_body=body,
         )
+        return self._body_object(answer)
 
     def cancel_all_orders(
         self, *, segment: str | None = None, tag: str | None = None
@@ -198,9 +199,10 @@ class OrdersMixin(ClientBase):
         check_tag(tag)
         query = build_query({"segment": segment, "tag": tag})
         try:
-            return self._write_once(
+            answer = self._write_once(
                 method, path, operation=operation, audit_as=audit_as, query=query
             )
+            return self._body_object(answer)
         except OrderRejected as exc:
             if exc.code != CODE_BATCH_OVER_LIMIT:
                 raise

@@ -52,4 +52,4 @@ class PortfolioMixin(ClientBase):
             order_api=False,
             json_body=body,
         )
-        return self._data(result)
+        return self._data_object(result)

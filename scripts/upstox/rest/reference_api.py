@@ -22,17 +22,17 @@ class ReferenceMixin(ClientBase):
         path = "/v2/market/holidays"
         if day is not None:
             path += "/" + self._iso_date(day, "day")
-        return self._data(self._transport.call("GET", path)) or []
+        return self._data_list(self._transport.call("GET", path))
 
     def market_timings(self, day: date | str) -> list[dict[str, Any]]:
         """Per-exchange ``start_time``/``end_time`` (epoch ms) for a date."""
         path = "/v2/market/timings/" + self._iso_date(day, "day")
-        return self._data(self._transport.call("GET", path)) or []
+        return self._data_list(self._transport.call("GET", path))
 
     def market_status(self, exchange: str) -> dict[str, Any]:
         """``{exchange, status, last_updated}``; status like ``NORMAL_OPEN``."""
         path = "/v2/market/status/" + encode_key(self._require(exchange, "exchange"))
-        return self._data(self._transport.call("GET", path))
+        return self._data_object(self._transport.call("GET", path))
 
     def brokerage(
         self,
@@ -53,14 +53,14 @@ class ReferenceMixin(ClientBase):
                 "price": price,
             }
         )
-        return self._data(self._transport.call("GET", "/v2/charges/brokerage", query=query))
+        return self._data_object(self._transport.call("GET", "/v2/charges/brokerage", query=query))
 
     def margin(self, instruments: list[dict[str, Any]]) -> dict[str, Any]:
         """Required margin for up to 20 legs (``instrument_key, quantity, product,
         transaction_type, price?``). A POST, but a pure calculation: safe to retry."""
         check_count(instruments, MAX_MARGIN_INSTRUMENTS, "margin instruments")
         body = {"instruments": instruments}
-        return self._data(self._transport.call("POST", "/v2/charges/margin", json_body=body))
+        return self._data_object(self._transport.call("POST", "/v2/charges/margin", json_body=body))
 
     def download_instruments(
         self, name: InstrumentFile = "complete", dest_dir: Path | None = None

@@ -194,10 +194,10 @@ class Transport:
         started: float,
     ) -> None:
         latency_ms = int((time.perf_counter() - started) * 1000)
+        if self._audit is None:  # only audited calls get here
+            return
         try:
-            self._audit.response_received(  # type: ignore[union-attr]
-                handle, status, body, error, latency_ms
-            )
+            self._audit.response_received(handle, status, body, error, latency_ms)
         except Exception:  # noqa: BLE001 - the order's outcome must still reach the caller
             logger.exception("could not record an order response in the audit trail")
 
@@ -231,7 +231,7 @@ class Transport:
             return Path(name)
 
         headers = {"Accept": "application/json, application/gzip, */*"}
-        return self._send(
+        saved: Path = self._send(
             "GET",
             url,
             log_path,
@@ -244,6 +244,7 @@ class Transport:
             authenticated=False,
             redact_values=False,
         )
+        return saved
 
     def reachability(self, timeout_s: float = PROBE_TIMEOUT_S) -> Reachability:
         """Probe the mode's API host once: no token, no retries, short timeout.
