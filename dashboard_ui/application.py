@@ -12,12 +12,12 @@ import logging
 from nicegui import app, ui
 
 from dashboard_ui.api_client import ApiClient
-from dashboard_ui.auth import HEALTH_PATH, LoginRequiredMiddleware
-from dashboard_ui.context import DashboardContext
+from dashboard_ui.login_guard import HEALTH_PATH, LoginRequiredMiddleware
+from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.layout import frame, tab_title
 from dashboard_ui.pages.login import register_login_page
 from dashboard_ui.pages.not_found import register_not_found_page
-from dashboard_ui.registry import PageSpec, discover_pages
+from dashboard_ui.page_registry import PageSpec, discover_pages
 from scripts import __version__
 from scripts.config.dashboard_settings import DashboardSettings
 

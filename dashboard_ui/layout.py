@@ -22,8 +22,8 @@ from nicegui import app, ui
 
 from dashboard_ui import refresh
 from dashboard_ui.api_client import ApiProblem, ApiUnavailable
-from dashboard_ui.auth import LOGIN_PATH, current_user, log_out
-from dashboard_ui.context import DashboardContext
+from dashboard_ui.login_guard import LOGIN_PATH, current_user, log_out
+from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.header import (
     ModeBadge,
     StatusChip,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from nicegui import ui
 
-from dashboard_ui.registry import PageSpec, grouped
+from dashboard_ui.page_registry import PageSpec, grouped
 
 
 def draw_sidebar(pages: Sequence[PageSpec], active_path: str | None) -> ui.left_drawer:

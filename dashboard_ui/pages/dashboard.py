@@ -14,12 +14,12 @@ from nicegui import ui
 
 from dashboard_ui import refresh
 from dashboard_ui.api_client import ApiProblem
-from dashboard_ui.context import DashboardContext
+from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.formatting import age, count, ist_time, market_words, size
 from dashboard_ui.header import token_words
 from dashboard_ui.layout import Chrome, PlatformStatus
 from dashboard_ui.panels import Panel, facts, state_dot
-from dashboard_ui.registry import PageSpec
+from dashboard_ui.page_registry import PageSpec
 from scripts.api_schemas.health import BrokerHealth, PlatformHealth, SchedulerHealth
 from scripts.api_schemas.market import MarketStatus
 from scripts.api_schemas.system import DatabaseReport, JobSummary

@@ -8,11 +8,11 @@ from nicegui import ui
 
 from dashboard_ui import refresh
 from dashboard_ui.api_client import ApiError, ApiProblem
-from dashboard_ui.context import DashboardContext
+from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.formatting import rupees
 from dashboard_ui.layout import Chrome
 from dashboard_ui.panels import Panel, facts
-from dashboard_ui.registry import PageSpec
+from dashboard_ui.page_registry import PageSpec
 from scripts.api_schemas.account import Margins, SegmentMargin
 
 SEGMENT_TITLES = {"equity": "Equity (SEC)", "commodity": "Commodity (COM)"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 from nicegui import app, ui
 from starlette.responses import RedirectResponse
 
-from dashboard_ui.auth import LOGIN_PATH, LoginGate, is_logged_in, safe_redirect_target
-from dashboard_ui.context import DashboardContext
+from dashboard_ui.login_guard import LOGIN_PATH, LoginGate, is_logged_in, safe_redirect_target
+from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.header import ModeBadge
 
 

@@ -26,10 +26,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from dashboard_ui.auth import is_logged_in
-from dashboard_ui.context import DashboardContext
+from dashboard_ui.login_guard import is_logged_in
+from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.layout import frame, tab_title
-from dashboard_ui.registry import PageSpec
+from dashboard_ui.page_registry import PageSpec
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,12 @@ from nicegui import ui
 
 from dashboard_ui import refresh
 from dashboard_ui.api_client import ApiError, ApiProblem
-from dashboard_ui.context import DashboardContext
+from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.formatting import age, ist_time
 from dashboard_ui.header import TOKEN_STATES
 from dashboard_ui.layout import Chrome
 from dashboard_ui.panels import Panel, facts, state_dot
-from dashboard_ui.registry import PageSpec
+from dashboard_ui.page_registry import PageSpec
 from scripts.api_schemas.account import Profile
 from scripts.api_schemas.auth import SessionStatus
 from scripts.api_schemas.feed import FeedHealth

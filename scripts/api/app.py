@@ -16,7 +16,7 @@ from flask_openapi3 import APIBlueprint, Info, OpenAPI
 from scripts import __version__, blueprints
 from scripts.api.context import EXTENSION_KEY
 from scripts.api.contract import ContractOpenAPI
-from scripts.api.errors import register_error_handlers, validation_error_response
+from scripts.api.error_handlers import register_error_handlers, validation_error_response
 from scripts.api_schemas.envelope import ErrorEnvelope
 from scripts.api.request_limits import install_request_limits
 from scripts.api.security import API_KEY_HEADER, install_request_guards

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scripts.clock import IST
-from scripts.jobs import maintenance
+from scripts.clock import IST, utc_now
+from scripts.db.maintenance import delete_history_before, optimize
 from scripts.services.container import PlatformServices
+
+# Job runs are kept this long: enough to see a quarter's pattern, small enough to stay fast.
+HISTORY_RETENTION_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -54,18 +58,18 @@ def all_jobs() -> list[JobSpec]:
             description="Checkpoints the SQLite WAL and refreshes query-planner statistics.",
             schedule="daily 02:00 IST",
             trigger=lambda: CronTrigger(hour=2, minute=0, timezone=IST),
-            run=lambda services: JobOutcome(
-                message=maintenance.optimize_database(services.database)
-            ),
+            run=lambda services: JobOutcome(message=optimize(services.database)),
         ),
         JobSpec(
             job_id="history_cleanup",
             name="Job history cleanup",
-            description="Deletes job-run history older than 90 days.",
+            description=f"Deletes job-run history older than {HISTORY_RETENTION_DAYS} days.",
             schedule="daily 02:15 IST",
             trigger=lambda: CronTrigger(hour=2, minute=15, timezone=IST),
             run=lambda services: JobOutcome(
-                rows_affected=maintenance.delete_old_history(services.database, days=90)
+                rows_affected=delete_history_before(
+                    services.database, utc_now() - timedelta(days=HISTORY_RETENTION_DAYS)
+                )
             ),
         ),
     ]

@@ -1,11 +1,11 @@
 """The launcher behind ``./start_nicegui.sh``: start, supervise, stop and inspect the platform.
 
-``control`` runs the processes, ``specs`` says what they are, ``ports`` checks
+``supervisor`` runs the processes, ``specs`` says what they are, ``ports`` checks
 ports before anything starts, ``restart_policy`` decides restarts, ``state``
 is the state file other shells read, ``processes`` the low-level process work.
 """
 
-from scripts.launcher.control import Launcher
+from scripts.launcher.supervisor import Launcher
 from scripts.launcher.ports import port_is_free
 from scripts.launcher.specs import ServiceSpec, service_specs
 

@@ -7,7 +7,7 @@ import sys
 from logging.handlers import RotatingFileHandler
 
 from scripts.config.settings import Settings, settings_for_command
-from scripts.launcher.control import Launcher
+from scripts.launcher.supervisor import Launcher
 from scripts.launcher.specs import current_command_overrides
 from scripts.logging_setup import LOG_FORMAT, TraceAndRedactFilter
 

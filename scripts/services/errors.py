@@ -1,7 +1,7 @@
 """Typed errors raised by services; the API maps each to one HTTP status in one place.
 
 Services know nothing of HTTP; they raise these with a message that tells the
-user what to fix. ``scripts.api.errors`` turns them into the JSON envelope.
+user what to fix. ``scripts.api.error_handlers`` turns them into the JSON envelope.
 """
 
 from __future__ import annotations

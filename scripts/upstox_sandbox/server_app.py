@@ -13,7 +13,7 @@ from aiohttp.typedefs import Middleware
 
 from scripts.upstox_sandbox.routes import (
     account,
-    control,
+    sandbox_control,
     gtt,
     history,
     info,
@@ -109,7 +109,7 @@ def create_app(config: SandboxConfig, simulation: Simulation | None = None) -> w
         quotes,
         history,
         info,
-        control,
+        sandbox_control,
     ):
         app.add_routes(module.routes)
     app.cleanup_ctx.append(_stepper)

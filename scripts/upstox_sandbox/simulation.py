@@ -20,7 +20,7 @@ from scripts.upstox_sandbox.market.nse_calendar import TradingCalendar
 from scripts.upstox_sandbox.clock import IST, SandboxClock
 from scripts.upstox_sandbox.config import SandboxConfig
 from scripts.upstox_sandbox.faults import FaultInjector
-from scripts.upstox_sandbox.feed.contract import MarketSnapshot
+from scripts.upstox_sandbox.feed.feed_source import MarketSnapshot
 from scripts.upstox_sandbox.exchange.gtt_rules import GttBook
 from scripts.upstox_sandbox.market.pricing import Market
 from scripts.upstox_sandbox.exchange.matching import Exchange

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from scripts.upstox_sandbox.feed.contract import FeedSource
+from scripts.upstox_sandbox.feed.feed_source import FeedSource
 
 INVALID_TOKEN_CODE = "UDAPI100050"  # HTTP 401 "Invalid token used to access API" [DOC]
 INVALID_INPUT_CODE = "UDAPI100038"  # "Invalid input passed to the API" [DOC]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from scripts.upstox_sandbox.feed.contract import DepthLevel, MarketSnapshot
+from scripts.upstox_sandbox.feed.feed_source import DepthLevel, MarketSnapshot
 from scripts.upstox_wire import feed_pb2
 from scripts.upstox_wire.feed_modes import (
     DEPTH_LEVELS,

@@ -24,7 +24,7 @@ from scripts.upstox_sandbox.feed.authorization import (
     invalid_token_response,
     signed_ws_uri,
 )
-from scripts.upstox_sandbox.feed.contract import FeedSource
+from scripts.upstox_sandbox.feed.feed_source import FeedSource
 from scripts.upstox_sandbox.feed.encode import feed_frame, market_info_frame
 from scripts.upstox_sandbox.feed.market_session import (
     MarketSession,

@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-from scripts.upstox_sandbox.feed.contract import MarketSnapshot
+from scripts.upstox_sandbox.feed.feed_source import MarketSnapshot
 from scripts.upstox_wire.feed_modes import DEFAULT_MODE, MODES, over_limit
 
 logger = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from scripts.upstox_sandbox.feed.authorization import (
     invalid_token_response,
     signed_ws_uri,
 )
-from scripts.upstox_sandbox.feed.contract import FeedSource
+from scripts.upstox_sandbox.feed.feed_source import FeedSource
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from scripts.upstox_sandbox.feed.contract import FeedSource
+from scripts.upstox_sandbox.feed.feed_source import FeedSource
 from scripts.upstox_sandbox.feed.market_server import (
     FEED_PATH,
     DEFAULT_PING_INTERVAL_S,

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from scripts.upstox_sandbox.market.nse_calendar import SESSION_CLOSE, TradingCalendar
 from scripts.upstox_sandbox.clock import IST
-from scripts.upstox_sandbox.feed.contract import DepthLevel, Greeks, MarketSnapshot, OhlcBar
+from scripts.upstox_sandbox.feed.feed_source import DepthLevel, Greeks, MarketSnapshot, OhlcBar
 from scripts.upstox_sandbox.market.black_scholes import (
     MIN_PREMIUM,
     RISK_FREE_RATE,

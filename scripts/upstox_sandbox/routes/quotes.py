@@ -9,7 +9,7 @@ from aiohttp import web
 
 from scripts.upstox_sandbox.clock import IST
 from scripts.upstox_sandbox.upstox_envelope import UpstoxError, success
-from scripts.upstox_sandbox.feed.contract import MarketSnapshot
+from scripts.upstox_sandbox.feed.feed_source import MarketSnapshot
 from scripts.upstox_sandbox.http_common import instrument_keys, resolve, sim_of
 from scripts.upstox_sandbox.market.universe import Instrument
 

@@ -1,7 +1,7 @@
 """Test doubles for the feed tests: a fake FeedSource and a minimal REST authorize call.
 
 The real market simulation is built elsewhere; these tests meet it only through
-the FeedSource protocol (scripts/upstox_sandbox/feed/contract.py), as the feed
+the FeedSource protocol (scripts/upstox_sandbox/feed/feed_source.py), as the feed
 server does.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import aiohttp
 from aiohttp import web
 
-from scripts.upstox_sandbox.feed.contract import DepthLevel, Greeks, MarketSnapshot, OhlcBar
+from scripts.upstox_sandbox.feed.feed_source import DepthLevel, Greeks, MarketSnapshot, OhlcBar
 from scripts.upstox_sandbox.feed.servers import register_feed_routes
 
 GOOD_TOKEN = "token-for-U1"

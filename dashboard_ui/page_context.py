@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard_ui.api_client import ApiClient
-from dashboard_ui.registry import PageSpec
+from dashboard_ui.page_registry import PageSpec
 from scripts.config.dashboard_settings import DashboardSettings
 
 

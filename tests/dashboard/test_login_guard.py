@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard_ui.auth import (
+from dashboard_ui.login_guard import (
     LOCKOUT_SECONDS,
     MAX_FAILURES,
     LoginGate,

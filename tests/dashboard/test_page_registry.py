@@ -12,7 +12,7 @@ import pytest
 from nicegui import ElementFilter
 from nicegui.testing.user import User
 
-from dashboard_ui.registry import GROUPS, PageSpec, discover_pages, grouped
+from dashboard_ui.page_registry import GROUPS, PageSpec, discover_pages, grouped
 from tests.dashboard.test_login import log_in
 
 
@@ -63,7 +63,7 @@ def test_a_new_page_is_one_module_with_a_page_spec_and_a_build_function(
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "watchlist.py").write_text(
-        "from dashboard_ui.registry import PageSpec\n\n\n"
+        "from dashboard_ui.page_registry import PageSpec\n\n\n"
         "async def build(ctx, chrome):\n    pass\n\n\n"
         'PAGE = PageSpec(path="/watchlist", title="Watchlist", group="Core", icon="visibility",\n'
         "                order=2, build=build)\n"
@@ -92,7 +92,7 @@ async def test_tab_title_heading_and_sidebar_highlight_come_from_the_page_spec(
     await log_in(user)
     await user.should_see(marker="page-title", retries=30)
     # The dashboard under test imported dashboard_ui afresh; ask its own registry.
-    pages = sys.modules["dashboard_ui.registry"].discover_pages()
+    pages = sys.modules["dashboard_ui.page_registry"].discover_pages()
     assert len(pages) >= 3
     for spec in pages:
         response = await user.http_client.get(spec.path)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dashboard_ui.context import DashboardContext
+    from dashboard_ui.page_context import DashboardContext
     from dashboard_ui.layout import Chrome
 
     # What a page module provides: it fills the body of a frame that is already drawn.
