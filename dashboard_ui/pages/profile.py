@@ -25,8 +25,15 @@ from scripts.api_schemas.feed import FeedHealth
 
 async def build(ctx: DashboardContext, chrome: Chrome) -> None:
     view = ProfileView(ctx)
-    if ui.context.client.request.query_params.get("login") == "ok":  # back from Upstox
+    outcome = ui.context.client.request.query_params.get("login")  # back from Upstox
+    if outcome == "ok":
         ui.notify("Logged in to Upstox.", type="positive")
+    elif outcome == "cancelled":
+        ui.notify(
+            "The Upstox login was cancelled at Upstox: you are not logged in. "
+            "Press Log in to Upstox to try again.",
+            type="warning",
+        )
     refresh.Poller("profile", view.load, view.show_problem, refresh.PAGE_REFRESH_SECONDS)
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from scripts.api.context import services
 from scripts.api.contract import Answer, BODY_ERRORS, KEY_ERRORS, UPSTOX_ERRORS, answer, documented
 from scripts.api_schemas.auth import LoggedIn, LoggedOut, LoginBody, LoginStarted, SessionStatus
-from scripts.services.errors import ServiceError, ValidationFailed
+from scripts.services.errors import ValidationFailed
 
 # Security is declared per route: flask-openapi3 reads a route's empty list as "not set" and
 # would document the key-less callback as needing the key if the blueprint declared it.
@@ -24,13 +24,6 @@ blueprint = APIBlueprint(
     "auth", __name__, url_prefix="/api/auth", abp_tags=[Tag(name="Upstox session")]
 )
 API_KEY: list[dict[str, list[str]]] = [{"ApiKey": []}]
-
-
-class LoginCancelled(ServiceError):
-    """The trader declined (or closed) Upstox's authorization dialog: nothing to exchange."""
-
-    http_status = 400
-    code = "upstox_login_cancelled"
 
 
 class CallbackQuery(BaseModel):
@@ -65,11 +58,15 @@ def login(body: LoginBody) -> Answer:
 def callback(query: CallbackQuery) -> Answer | WerkzeugResponse:
     """Upstox redirects here with ``code`` and ``state``; the code is exchanged for a token.
 
-    A declined dialog arrives as ``error=access_denied``: it is answered as a cancelled
-    login (400, code ``upstox_login_cancelled``), not as a missing ``code``.
+    A declined dialog arrives as ``error=access_denied``: a login started from the
+    dashboard goes back to it (``/profile?login=cancelled``); otherwise it is answered as a
+    cancelled login (400, code ``upstox_login_cancelled``), not as a missing ``code``.
     """
+    broker = services().broker
     if query.error:
-        raise LoginCancelled(_cancelled_message(query.error, query.error_description), "error")
+        if broker.cancel_login(query.state, query.error, query.error_description) == "dashboard":
+            return redirect(_dashboard_profile("cancelled"))
+        raise broker.login_cancelled_error(query.error, query.error_description)
     for name in ("code", "state"):
         if not getattr(query, name):
             raise ValidationFailed(
@@ -78,13 +75,9 @@ def callback(query: CallbackQuery) -> Answer | WerkzeugResponse:
                 "page) instead of opening this URL by hand.",
                 name,
             )
-    ctx = services()
-    session, return_to = ctx.broker.complete_login(str(query.code), str(query.state))
+    session, return_to = broker.complete_login(str(query.code), str(query.state))
     if return_to == "dashboard":
-        settings = ctx.settings
-        return redirect(
-            f"http://{settings.dashboard_host}:{settings.dashboard_port}/profile?login=ok"
-        )
+        return redirect(_dashboard_profile("ok"))
     data = session.as_dict()
     data["message"] = "Logged in to Upstox. You can close this tab."
     return answer(LoggedIn, data)
@@ -96,10 +89,6 @@ def logout() -> Answer:
     return answer(LoggedOut, services().broker.logout())
 
 
-def _cancelled_message(error: str, description: str | None) -> str:
-    said = f" Upstox said: {description} ({error})." if description else f" ({error})."
-    return (
-        "The Upstox login was cancelled at Upstox, so you are not logged in." + said + " To log "
-        "in, start again (./authenticate.sh or Log in on the Profile & Connection page) and "
-        "allow access in Upstox's dialog."
-    )
+def _dashboard_profile(outcome: str) -> str:
+    settings = services().settings
+    return f"http://{settings.dashboard_host}:{settings.dashboard_port}/profile?login={outcome}"

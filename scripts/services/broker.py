@@ -20,7 +20,12 @@ from typing import Any, Literal
 
 from scripts.config.settings import Settings
 from scripts.db import Database
-from scripts.services.errors import BrokerLoginRequired, ServiceError, ValidationFailed
+from scripts.services.errors import (
+    BrokerLoginRequired,
+    LoginCancelled,
+    ServiceError,
+    ValidationFailed,
+)
 from scripts.services.order_audit import DatabaseOrderAudit
 from scripts.services.read_cache import ACCOUNT_READS_TTL_S, SingleFlightCache
 from scripts.services.token_vault import TokenState, TokenVault
@@ -120,6 +125,30 @@ class BrokerService:
             token.email or "",
         )
         return session, pending.return_to
+
+    def cancel_login(self, state: str | None, error: str, description: str | None) -> str:
+        """Upstox sent the trader back without a code (the dialog was declined or closed).
+
+        The pending ``state`` is spent, so the link cannot be used later; returns where the
+        login was started from ("dashboard" or "none") so the caller can send the trader back
+        there. A caller that answers in JSON raises :meth:`login_cancelled_error`.
+        """
+        with self._lock:
+            self._forget_stale_logins()
+            pending = self._pending.pop(state, None) if state else None
+        log.info("Upstox login cancelled at Upstox (%s)", error)
+        return pending.return_to if pending else "none"
+
+    @staticmethod
+    def login_cancelled_error(error: str, description: str | None) -> LoginCancelled:
+        said = f" Upstox said: {description} ({error})." if description else f" ({error})."
+        return LoginCancelled(
+            "The Upstox login was cancelled at Upstox, so you are not logged in."
+            + said
+            + " To log in, start again (./authenticate.sh or Log in on the Profile & "
+            "Connection page) and allow access in Upstox's dialog.",
+            "error",
+        )
 
     def logout(self) -> dict[str, Any]:
         """Ends the session at Upstox (best effort) and always locally."""

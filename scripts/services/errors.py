@@ -53,6 +53,13 @@ class BrokerLoginRequired(ServiceError):
     code = "broker_login_required"
 
 
+class LoginCancelled(ServiceError):
+    """The trader declined (or closed) Upstox's authorization dialog: nothing to exchange."""
+
+    http_status = 400
+    code = "upstox_login_cancelled"
+
+
 class BrokerRateLimited(ServiceError):
     """Upstox's limit (or the platform's own budget for it) is used up for now.
 

@@ -65,6 +65,16 @@ class TokenStore:
         self._codes: dict[str, PendingCode] = {}
         self._tokens: dict[str, TokenInfo] = {}
         self._lock = threading.Lock()
+        # How many upcoming dialogs the demo user declines (set by /sandbox/control/login-dialog).
+        self.declines_pending = 0
+
+    def take_decline(self) -> bool:
+        """True (once per armed decline) when this dialog should answer "access denied"."""
+        with self._lock:
+            if self.declines_pending <= 0:
+                return False
+            self.declines_pending -= 1
+            return True
 
     def authorize(self, client_id: str | None, redirect_uri: str | None) -> str:
         """Validate the dialog's parameters and return a fresh single-use code."""

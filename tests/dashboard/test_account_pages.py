@@ -98,3 +98,24 @@ def test_one_click_login_in_a_real_browser(
         page.get_by_text("available to trade").first.wait_for(timeout=15000)
         page.screenshot(path=str(shots / "funds.png"), full_page=True)
         assert "₹" in page.inner_text("body")
+
+
+@pytest.mark.browser
+def test_login_declined_at_upstox_comes_back_to_the_profile_with_a_notice(
+    chromium_available, dashboard_process: str, sandbox_settings, database
+) -> None:
+    import httpx
+
+    from tests.browser import chromium_page
+
+    httpx.post(f"{sandbox_settings.sandbox_url}/sandbox/control/login-dialog", json={"decline": 1})
+    with chromium_page() as page:
+        page.goto(f"{dashboard_process}/profile")
+        page.get_by_label("User name").fill("admin")
+        page.get_by_label("Password").fill(TEST_PASSWORD)
+        page.get_by_label("Password").press("Enter")
+        page.get_by_role("button", name="Log in to Upstox").click()
+        page.wait_for_url(f"{dashboard_process}/profile?login=cancelled", timeout=20000)
+        page.get_by_text("The Upstox login was cancelled at Upstox").wait_for(timeout=15000)
+        assert page.get_by_role("button", name="Log in to Upstox").is_visible()
+    assert BrokerService(sandbox_settings, database).vault.state().state == "none"

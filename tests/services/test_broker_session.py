@@ -117,3 +117,42 @@ def test_health_shows_token_state(api) -> None:
     log_in(api)
     broker = api.get("/api/health").get_json()["data"]["broker"]
     assert broker["reachable"] is True and broker["token"]["state"] == "active"
+
+
+def decline_next_dialog(sandbox_settings) -> None:
+    import httpx
+
+    armed = httpx.post(
+        f"{sandbox_settings.sandbox_url}/sandbox/control/login-dialog", json={"decline": 1}
+    )
+    assert armed.json()["data"] == {"declines_pending": 1}
+
+
+def test_login_declined_at_upstox_goes_back_to_the_dashboard_and_spends_the_link(
+    api, sandbox_settings
+) -> None:
+    decline_next_dialog(sandbox_settings)
+    begin = api.post("/api/auth/login", json={"return_to": "dashboard"}).get_json()["data"]
+    path, query = dialog_redirect(begin["login_url"])
+    assert query["error"] == "access_denied" and "code" not in query
+    response = api.get(path, query_string=query, headers={"X-API-Key": ""})
+    assert response.status_code == 302
+    assert response.location.endswith(f":{sandbox_settings.dashboard_port}/profile?login=cancelled")
+    reused = api.get(path, query_string={"code": "any", "state": query["state"]})
+    assert reused.status_code == 422 and reused.get_json()["error"]["field"] == "state"
+    assert api.get("/api/auth/status").get_json()["data"]["state"] == "none"
+
+
+def test_login_declined_at_upstox_from_the_command_line_is_a_clear_400(
+    api, sandbox_settings
+) -> None:
+    decline_next_dialog(sandbox_settings)
+    begin = api.post("/api/auth/login", json={}).get_json()["data"]
+    path, query = dialog_redirect(begin["login_url"])
+    response = api.get(path, query_string=query, headers={"X-API-Key": ""})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "upstox_login_cancelled" and error["field"] == "error"
+    assert "cancelled at Upstox" in error["message"] and "./authenticate.sh" in error["message"]
+    # The next dialog is answered normally again.
+    assert log_in(api)["state"] == "active"

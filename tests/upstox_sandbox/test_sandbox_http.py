@@ -179,3 +179,25 @@ def test_health_and_bod_file(api):
     assert any(
         r["trading_symbol"].startswith("NIFTY ") and r["instrument_type"] == "CE" for r in records
     )
+
+
+def test_a_declined_dialog_redirects_with_access_denied_once(running_sandbox) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    def dialog() -> dict[str, list[str]]:
+        answer = httpx.get(
+            f"{running_sandbox.base_url}/v2/login/authorization/dialog",
+            params={"client_id": DEMO_CLIENT_ID, "redirect_uri": REDIRECT, "state": "s9"},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 302
+        return parse_qs(urlsplit(answer.headers["location"]).query)
+
+    armed = httpx.post(
+        f"{running_sandbox.base_url}/sandbox/control/login-dialog", json={"decline": 1}
+    )
+    assert armed.json() == {"status": "success", "data": {"declines_pending": 1}}
+    declined = dialog()
+    assert declined["error"] == ["access_denied"] and declined["state"] == ["s9"]
+    assert "code" not in declined and declined["error_description"]
+    assert "code" in dialog()  # only the armed dialog is declined

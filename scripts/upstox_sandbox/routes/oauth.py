@@ -15,12 +15,20 @@ routes = web.RouteTableDef()
 
 @routes.get("/v2/login/authorization/dialog")
 async def authorization_dialog(request: web.Request) -> web.Response:
-    """Sign the demo user in without any typing (headless) and redirect with a code."""
+    """Sign the demo user in without any typing (headless) and redirect with a code.
+
+    A decline armed by ``/sandbox/control/login-dialog`` redirects with OAuth 2.0's
+    ``error=access_denied`` and ``error_description`` instead (RFC 6749, section 4.1.2.1).
+    ASSUMPTION: Upstox's documents do not show its decline redirect; an OAuth 2.0
+    provider answers this way, so the sandbox does too (docs/UPSTOX_API.md §2).
+    """
     s = sim_of(request)
     redirect_uri = request.query.get("redirect_uri")
     code = s.tokens.authorize(request.query.get("client_id"), redirect_uri)
     assert redirect_uri is not None
     params = {"code": code}
+    if s.tokens.take_decline():
+        params = {"error": "access_denied", "error_description": "The user denied the request"}
     if "state" in request.query:
         params["state"] = request.query["state"]
     parts = urlsplit(redirect_uri)

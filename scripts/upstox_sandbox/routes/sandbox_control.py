@@ -1,7 +1,8 @@
 """Sandbox-only control endpoints under /sandbox/ (no real Upstox equivalent).
 
-Used by tests and the platform's launcher: health, clock control, always-open, reset, faults,
-rate-limit switch. They need no token; the sandbox binds to loopback by default.
+Used by tests and the platform's launcher: health, clock control, always-open, reset,
+faults, rate-limit switch, a declined login dialog. They need no token; the sandbox binds
+to loopback by default.
 """
 
 from __future__ import annotations
@@ -115,3 +116,17 @@ async def rate_limits(request: web.Request) -> web.Response:
     s.rate_limiter.enabled = bool(body.get("enabled", True)) if isinstance(body, dict) else True
     s.rate_limiter.reset()
     return success({"enabled": s.rate_limiter.enabled})
+
+
+@routes.post("/sandbox/control/login-dialog")
+async def login_dialog(request: web.Request) -> web.Response:
+    """Body: {"decline": n}: the next n authorization dialogs answer "access denied"."""
+    s = sim_of(request)
+    body = await read_json(request)
+    count = body.get("decline", 1) if isinstance(body, dict) else 1
+    if not isinstance(count, int) or count < 0:
+        raise UpstoxError(
+            "UDAPI100038", "decline must be a whole number >= 0", property_path="decline"
+        )
+    s.tokens.declines_pending = count
+    return success({"declines_pending": count})
