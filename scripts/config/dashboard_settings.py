@@ -69,7 +69,7 @@ def load_dashboard_settings(
     return DashboardSettings(
         project_root=root,
         mode=v.UPSTOX_MODE,
-        api_url=v.API_URL or f"http://127.0.0.1:{v.API_PORT}",
+        api_url=v.effective_api_url(),
         api_key=v.API_KEY,
         dashboard_host=v.DASHBOARD_HOST,
         dashboard_port=v.DASHBOARD_PORT,

@@ -116,7 +116,7 @@ def load_settings(
     """
     root = (project_root or PROJECT_ROOT).resolve()
     v = validated(PlatformVariables, environ, env_file if env_file is not None else root / ".env")
-    api_url = v.API_URL or f"http://127.0.0.1:{v.API_PORT}"
+    api_url = v.effective_api_url()
     return Settings(
         project_root=root,
         mode=v.UPSTOX_MODE,

@@ -228,6 +228,10 @@ class DashboardVariables(BaseSettings):
         "INFO", doc=f"one of {', '.join(LOG_LEVELS)}"
     )
 
+    def effective_api_url(self) -> str:
+        """``API_URL``, or the API on this machine at ``API_PORT`` when it is empty."""
+        return self.API_URL or f"http://127.0.0.1:{self.API_PORT}"
+
 
 class PlatformVariables(DashboardVariables):
     """Every variable of ``.env``: what the API, scheduler, launcher and CLIs read."""
