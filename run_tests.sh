@@ -34,7 +34,7 @@ fi
 
 echo "== black"; .venv/bin/black --check scripts dashboard_ui tests bench
 echo "== flake8"; .venv/bin/flake8 scripts dashboard_ui tests bench
-echo "== mypy (strict; config in pyproject.toml)"; .venv/bin/mypy
+echo "== mypy (strict over scripts, dashboard_ui, bench; config in pyproject.toml)"; .venv/bin/mypy
 echo "== pytest (${TEST_DATABASE_URL:-sqlite})"
 set +e
 .venv/bin/python -m pytest --cov --cov-report=term --cov-fail-under="$COVERAGE_GATE" "${PYTEST_ARGS[@]}"

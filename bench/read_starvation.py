@@ -111,7 +111,7 @@ def main() -> int:
             result = finish_read_load(load)
             after = health_samples(api, max(5, args.samples // 4))
         server.stop()
-        app.extensions["upstox_platform"].services["market_feed"].stop()
+        app.extensions["upstox_platform"].close()
         database.dispose()
     finally:
         sandbox.stop()

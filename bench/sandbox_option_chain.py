@@ -38,10 +38,12 @@ def one_run() -> dict[str, float]:
     now = sim.step()
     today = sim.clock.now().date()
     options = [i for i in sim.universe.derivatives_on(today) if i.is_option]
-    expiry = min(i.expiry for i in options)
+    expiry = min(i.expiry for i in options if i.expiry is not None)
     chain = [i for i in options if i.expiry == expiry and i.instrument_key.startswith("NSE_FO")]
     chain = [i for i in chain if i.name == chain[0].name]
     equity = sim.universe.get(RELIANCE)
+    if equity is None:
+        raise SystemExit(f"{RELIANCE} is not in the sandbox universe")
     return {
         "contracts": len(chain),
         "baseline equity snapshot": timed(lambda: sim.market.snapshot(equity, now)),
