@@ -1,4 +1,4 @@
-"""Market state: ``GET /api/market/status``."""
+"""Market state and calendar: ``GET /api/market/status`` and ``GET /api/market/calendar``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pydantic import BaseModel, Field
 
 from scripts.api.context import services
 from scripts.api.contract import Answer, KEY_ERRORS, answer, documented
-from scripts.api_schemas.market import MarketStatus
+from scripts.api_schemas.market import Exchange, MarketCalendar, MarketStatus
+from scripts.clock import IST, utc_now
 
 blueprint = APIBlueprint(
     "market",
@@ -19,11 +20,24 @@ blueprint = APIBlueprint(
 
 
 class StatusQuery(BaseModel):
-    # Only NSE holidays are bundled so far; other exchanges arrive with the trading calendar.
-    exchange: str = Field(default="NSE", pattern="^NSE$")
+    exchange: Exchange = Field(default="NSE", description="NSE, BSE or MCX")
+
+
+class CalendarQuery(BaseModel):
+    year: int | None = Field(default=None, ge=1990, le=2200, description="Default: this year (IST)")
+    exchange: Exchange = Field(default="NSE", description="NSE, BSE or MCX")
 
 
 @blueprint.get("/status", responses=documented(MarketStatus, *KEY_ERRORS, 422))
 def status(query: StatusQuery) -> Answer:
-    """Open, pre-open, closed, holiday or weekend, with the reason and the next open (IST)."""
+    """Open, pre-open, closing, special session, closed, holiday or weekend, with the reason and
+    the next open (IST); unknown when the trading calendar's data has run out."""
     return answer(MarketStatus, services().market_status.status(query.exchange))
+
+
+@blueprint.get("/calendar", responses=documented(MarketCalendar, *KEY_ERRORS, 404, 422))
+def calendar(query: CalendarQuery) -> Answer:
+    """Holidays, special sessions and regular session times of one exchange for one year;
+    404 calendar_not_covered for a year past the bundled data."""
+    year = query.year or utc_now().astimezone(IST).year
+    return answer(MarketCalendar, services().trading_calendar.year(query.exchange, year))

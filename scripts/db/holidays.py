@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Connection, select
@@ -16,3 +17,24 @@ def holiday_on(connection: Connection, day: date, exchange: str) -> str | None:
             market_holidays.c.exchange == exchange, market_holidays.c.holiday_date == day
         )
     ).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class StoredHoliday:
+    exchange: str
+    holiday_date: date
+    description: str
+    source: str
+
+
+def holidays_of(connection: Connection) -> list[StoredHoliday]:
+    """Every stored holiday of every exchange (a few dozen rows a year), oldest first."""
+    rows = connection.execute(
+        select(
+            market_holidays.c.exchange,
+            market_holidays.c.holiday_date,
+            market_holidays.c.description,
+            market_holidays.c.source,
+        ).order_by(market_holidays.c.holiday_date, market_holidays.c.exchange)
+    )
+    return [StoredHoliday(*row) for row in rows]

@@ -18,6 +18,7 @@ from scripts.services.health import HealthService
 from scripts.services.job_runs import JobRunsService
 from scripts.services.market_feed import MarketFeedService
 from scripts.services.market_status import MarketStatusService
+from scripts.services.trading_calendar import TradingCalendarService
 from scripts.upstox.rest.client import UpstoxClient
 
 
@@ -30,6 +31,7 @@ class PlatformServices:
     health: HealthService
     job_runs: JobRunsService
     market_status: MarketStatusService
+    trading_calendar: TradingCalendarService
 
     def close(self) -> None:
         """Stop the feed and close the Upstox client (the database belongs to the caller)."""
@@ -48,6 +50,7 @@ def build_services(
     broker = BrokerService(settings, database, client=upstox_client)
     market_feed = MarketFeedService(broker)
     health = HealthService(settings, database, BrokerProbe(settings), broker, market_feed)
+    trading_calendar = TradingCalendarService(database)
     return PlatformServices(
         settings=settings,
         database=database,
@@ -55,5 +58,6 @@ def build_services(
         market_feed=market_feed,
         health=health,
         job_runs=JobRunsService(database),
-        market_status=MarketStatusService(database),
+        market_status=MarketStatusService(trading_calendar),
+        trading_calendar=trading_calendar,
     )

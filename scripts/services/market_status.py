@@ -1,73 +1,98 @@
-"""Is the NSE equity market open right now? From session hours and the holiday table.
+"""Is an exchange open right now? The trading calendar's windows, put in the trader's words.
 
-Session hours are NSE's (docs/NSE_DATA.md §2): pre-open 09:00–09:15, normal
-market 09:15–15:30 IST, Monday–Friday. Holidays come from ``market_holidays``
-(bundled, later refreshed from Upstox). Special sessions (Muhurat) are not
-modelled yet; the trading-calendar capability extends this module.
+Statuses: open, pre_open, closing (NSE/BSE's 15:40–16:00 closing-price
+session), special_session (Muhurat, MCX's evening on a holiday), closed,
+holiday, weekend, and unknown when the calendar's data has run out: never
+"open" by default.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from scripts.clock import IST, utc_now
-from scripts.db import Connection, Database
-from scripts.db.holidays import holiday_on
+from scripts.services.calendar_data import Window, regular_windows
+from scripts.services.trading_calendar import (
+    CalendarNotCovered,
+    TradingCalendar,
+    TradingCalendarService,
+    TradingDay,
+    hhmm,
+)
 
-PRE_OPEN = time(9, 0)
-OPEN = time(9, 15)
-CLOSE = time(15, 30)
+STATUS_OF_WINDOW = {
+    "pre_open": "pre_open",
+    "normal": "open",
+    "closing": "closing",
+    "special": "special_session",
+}
 
 
-def _is_trading_day(connection: Connection, day: date, exchange: str) -> bool:
-    return day.weekday() < 5 and holiday_on(connection, day, exchange) is None
+def span(window: Window) -> str:
+    return f"{hhmm(window.start)}–{hhmm(window.end)} IST"
 
 
-def market_status(connection: Connection, now: datetime, exchange: str = "NSE") -> dict[str, Any]:
-    """Status (open, pre_open, closed, holiday, weekend), the reason, and the next open."""
+def market_status(
+    calendar: TradingCalendar, now: datetime, exchange: str = "NSE"
+) -> dict[str, Any]:
+    """Status, the reason in words and the next open (None when the data ends before it)."""
     local = now.astimezone(IST)
-    today = local.date()
-    holiday = holiday_on(connection, today, exchange)
-    if today.weekday() >= 5:
-        status, reason = "weekend", "Markets are closed on weekends."
-    elif holiday:
-        status, reason = "holiday", f"Trading holiday: {holiday}."
-    elif PRE_OPEN <= local.time() < OPEN:
-        status, reason = "pre_open", "Pre-open session (09:00–09:15 IST)."
-    elif OPEN <= local.time() < CLOSE:
-        status, reason = "open", "Normal market (09:15–15:30 IST)."
-    else:
-        status, reason = "closed", "Outside market hours (09:15–15:30 IST)."
-    return {
-        "exchange": exchange,
-        "status": status,
-        "reason": reason,
-        "now": local.isoformat(),
-        "next_open": next_open(connection, local, exchange).isoformat(),
-    }
+    answer: dict[str, Any] = {"exchange": exchange, "now": local.isoformat(), "next_open": None}
+    try:
+        day = calendar.trading_day(exchange, local.date())
+    except CalendarNotCovered as error:
+        return answer | {
+            "status": "unknown",
+            "reason": f"unknown: calendar data ends {error.last_day.isoformat()}. "
+            "Update scripts/calendar_data (see its README).",
+        }
+    window = day.window_at(local)
+    status, reason = _words(day, window, exchange)
+    try:
+        answer["next_open"] = calendar.next_open(exchange, local).isoformat()
+    except CalendarNotCovered as error:
+        reason += f" Next open unknown: calendar data ends {error.last_day.isoformat()}."
+    return answer | {"status": status, "reason": reason}
 
 
-def next_open(connection: Connection, local: datetime, exchange: str = "NSE") -> datetime:
-    """The next 09:15 IST on a trading day strictly after ``local`` (or today if still ahead)."""
-    day = local.date()
-    if local.time() >= OPEN or not _is_trading_day(connection, day, exchange):
-        day += timedelta(days=1)
-    for _ in range(30):
-        if _is_trading_day(connection, day, exchange):
-            return datetime.combine(day, OPEN, tzinfo=IST)
-        day += timedelta(days=1)
-    raise RuntimeError("no trading day found within 30 days; the holiday table looks wrong")
+def _words(day: TradingDay, window: Window | None, exchange: str) -> tuple[str, str]:
+    special = day.special
+    if window is not None and special is not None:
+        if window.kind == "pre_open":
+            return "pre_open", f"Pre-open for {special.description} ({span(window)})."
+        return "special_session", f"{special.description} ({span(window)})."
+    if window is not None:
+        status = STATUS_OF_WINDOW[window.kind]
+        words = {
+            "pre_open": "Pre-open session",
+            "open": "Normal market",
+            "closing": "Closing session at the closing price",
+        }[status]
+        return status, f"{words} ({span(window)})."
+    later = (
+        f" Special session: {special.description} ({span(special.windows()[-1])})."
+        if (special)
+        else ""
+    )
+    if day.kind == "weekend":
+        return "weekend", "Markets are closed on weekends." + later
+    if day.kind == "holiday" and day.holiday is not None:
+        return "holiday", f"Trading holiday: {day.holiday.description}." + later
+    normal = next((w for w in regular_windows(exchange, day.day) if w.kind == "normal"), None)
+    hours = f" ({span(normal)})" if normal and not special else ""
+    return "closed", f"Outside market hours{hours}." + later
 
 
 class MarketStatusService:
     """Market status as of now (clock injectable, so tests pin the instant)."""
 
-    def __init__(self, database: Database, clock: Callable[[], datetime] = utc_now) -> None:
-        self._database = database
+    def __init__(
+        self, calendar: TradingCalendarService, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self._calendar = calendar
         self._clock = clock
 
     def status(self, exchange: str = "NSE") -> dict[str, Any]:
-        with self._database.read() as connection:
-            return market_status(connection, self._clock(), exchange)
+        return market_status(self._calendar.calendar(), self._clock(), exchange)
