@@ -19,7 +19,7 @@ from scripts.api_schemas.account import Margins, Profile
 from scripts.api_schemas.auth import LoggedOut, LoginStarted, SessionStatus
 from scripts.api_schemas.feed import FeedHealth
 from scripts.api_schemas.health import PlatformHealth
-from scripts.api_schemas.market import MarketStatus
+from scripts.api_schemas.market import MarketCalendar, MarketStatus
 from scripts.api_schemas.system import DatabaseReport, JobRun, JobSummary
 
 log = logging.getLogger(__name__)
@@ -186,6 +186,11 @@ class ApiClient:
     async def market_status(self, exchange: str = "NSE") -> MarketStatus:
         """open / pre_open / closed / holiday / weekend with the reason and next open."""
         return await self._get_as(MarketStatus, "/api/market/status", {"exchange": exchange})
+
+    async def market_calendar(self, year: int, exchange: str = "NSE") -> MarketCalendar:
+        """Holidays, special sessions and session times of one exchange for one year."""
+        params = {"year": year, "exchange": exchange}
+        return await self._get_as(MarketCalendar, "/api/market/calendar", params)
 
     async def database_report(self) -> DatabaseReport:
         """Dialect, schema revision vs head, size and row count per table."""
