@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import Connection, select
 
 from scripts.db.schema import market_holidays
+from scripts.db.upsert import upsert_rows
 
 
 def holiday_on(connection: Connection, day: date, exchange: str) -> str | None:
@@ -38,3 +39,17 @@ def holidays_of(connection: Connection) -> list[StoredHoliday]:
         ).order_by(market_holidays.c.holiday_date, market_holidays.c.exchange)
     )
     return [StoredHoliday(*row) for row in rows]
+
+
+def store_fetched_holidays(connection: Connection, rows: list[StoredHoliday]) -> int:
+    """Upsert holidays fetched from Upstox (source ``upstox``); bundled rows of other days stay."""
+    values = [
+        {
+            "exchange": row.exchange,
+            "holiday_date": row.holiday_date,
+            "description": row.description,
+            "source": row.source,
+        }
+        for row in rows
+    ]
+    return upsert_rows(connection, market_holidays, values, ["exchange", "holiday_date"])

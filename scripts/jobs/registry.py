@@ -18,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from scripts.clock import IST, utc_now
 from scripts.db.maintenance import delete_history_before, optimize
 from scripts.services.container import PlatformServices
+from scripts.services.holiday_refresh import refresh_holidays
 
 # Job runs are kept this long: enough to see a quarter's pattern, small enough to stay fast.
 HISTORY_RETENTION_DAYS = 90
@@ -72,4 +73,18 @@ def all_jobs() -> list[JobSpec]:
                 )
             ),
         ),
+        JobSpec(
+            job_id="holiday_refresh",
+            name="Trading holidays refresh",
+            description="Fetches this year's NSE, BSE and MCX holidays from Upstox into the "
+            "trading calendar; a failed fetch keeps the stored and bundled holidays.",
+            schedule="daily 07:30 IST",
+            trigger=lambda: CronTrigger(hour=7, minute=30, timezone=IST),
+            run=lambda services: _holiday_outcome(services),
+        ),
     ]
+
+
+def _holiday_outcome(services: PlatformServices) -> JobOutcome:
+    written, message = refresh_holidays(services.broker, services.database)
+    return JobOutcome(rows_affected=written, message=message)
