@@ -15,6 +15,7 @@ from scripts.db import Database
 from scripts.services.broker import BrokerService
 from scripts.services.broker_status import BrokerProbe
 from scripts.services.health import HealthService
+from scripts.services.instruments import InstrumentsService
 from scripts.services.job_runs import JobRunsService
 from scripts.services.market_feed import MarketFeedService
 from scripts.services.market_status import MarketStatusService
@@ -30,6 +31,7 @@ class PlatformServices:
     health: HealthService
     job_runs: JobRunsService
     market_status: MarketStatusService
+    instruments: InstrumentsService
 
     def close(self) -> None:
         """Stop the feed and close the Upstox client (the database belongs to the caller)."""
@@ -56,4 +58,5 @@ def build_services(
         health=health,
         job_runs=JobRunsService(database),
         market_status=MarketStatusService(database),
+        instruments=InstrumentsService(database, broker),
     )
