@@ -153,7 +153,11 @@ order_audit = Table(
 # each load. ``search_symbol``/``search_name`` are upper-cased copies so a type-ahead prefix is a
 # plain index range on SQLite and PostgreSQL alike; ``search_group`` (0 cash and indices,
 # 1 futures, 2 options) lets a prefix search list RELIANCE before thousands of contracts
-# without sorting them.
+# without sorting them. On PostgreSQL those two columns use the "C" collation, so the range
+# ``>= 'NIFTY 2' AND < 'NIFTY 2\uffff'`` means "starts with" whatever the database's locale
+# (en_US ignores spaces at the first level); SQLite compares bytes already.
+SEARCH_SYMBOL = String(64).with_variant(String(64, collation="C"), "postgresql")
+SEARCH_NAME = String(255).with_variant(String(255, collation="C"), "postgresql")
 instruments = Table(
     "instruments",
     metadata,
@@ -175,8 +179,8 @@ instruments = Table(
     Column("underlying_key", String(64)),
     Column("underlying_symbol", String(64)),
     Column("search_group", Integer, nullable=False),
-    Column("search_symbol", String(64), nullable=False),
-    Column("search_name", String(255), nullable=False),
+    Column("search_symbol", SEARCH_SYMBOL, nullable=False),
+    Column("search_name", SEARCH_NAME, nullable=False),
     Index("ix_instruments_group_symbol", "search_group", "search_symbol"),
     Index("ix_instruments_search_symbol", "search_symbol"),
     Index("ix_instruments_search_name", "search_name"),

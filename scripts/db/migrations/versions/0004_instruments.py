@@ -14,6 +14,9 @@ branch_labels = None
 depends_on = None
 
 UTC = sa.DateTime(timezone=True)
+# "C" on PostgreSQL: a prefix range means "starts with" whatever the locale (see schema.py).
+SEARCH_SYMBOL = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
+SEARCH_NAME = sa.String(255).with_variant(sa.String(255, collation="C"), "postgresql")
 INDEXES = (
     ("ix_instruments_group_symbol", ["search_group", "search_symbol"]),
     ("ix_instruments_search_symbol", ["search_symbol"]),
@@ -45,8 +48,8 @@ def upgrade() -> None:
         sa.Column("underlying_key", sa.String(64)),
         sa.Column("underlying_symbol", sa.String(64)),
         sa.Column("search_group", sa.Integer(), nullable=False),
-        sa.Column("search_symbol", sa.String(64), nullable=False),
-        sa.Column("search_name", sa.String(255), nullable=False),
+        sa.Column("search_symbol", SEARCH_SYMBOL, nullable=False),
+        sa.Column("search_name", SEARCH_NAME, nullable=False),
         sa.PrimaryKeyConstraint("instrument_key", name="pk_instruments"),
     )
     for name, columns in INDEXES:
