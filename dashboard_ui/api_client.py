@@ -19,6 +19,7 @@ from scripts.api_schemas.account import Margins, Profile
 from scripts.api_schemas.auth import LoggedOut, LoginStarted, SessionStatus
 from scripts.api_schemas.feed import FeedHealth
 from scripts.api_schemas.health import PlatformHealth
+from scripts.api_schemas.instruments import Instrument, InstrumentsStatus, ResolvedInstrument
 from scripts.api_schemas.market import MarketCalendar, MarketStatus
 from scripts.api_schemas.system import DatabaseReport, JobRun, JobSummary
 
@@ -228,3 +229,26 @@ class ApiClient:
     async def feed_health(self) -> FeedHealth:
         """The market feed's state, last tick age, reconnects and subscriptions."""
         return await self._get_as(FeedHealth, "/api/feed/health")
+
+    async def search_instruments(
+        self,
+        text: str,
+        segment: str | None = None,
+        instrument_type: str | None = None,
+        limit: int = 20,
+    ) -> list[Instrument]:
+        """Type-ahead over the instrument list: exact matches first, then prefixes."""
+        params: dict[str, Any] = {"q": text, "limit": limit}
+        if segment:
+            params["segment"] = segment
+        if instrument_type:
+            params["type"] = instrument_type
+        return await self._get_as(list[Instrument], "/api/instruments/search", params)
+
+    async def resolve_instrument(self, text: str) -> ResolvedInstrument:
+        """The one instrument a symbol, key, ISIN or option symbol names (404/409/422 if not)."""
+        return await self._get_as(ResolvedInstrument, "/api/instruments/resolve", {"q": text})
+
+    async def instruments_status(self) -> InstrumentsStatus:
+        """Instruments stored, the last good load (date, counts per segment), the last try."""
+        return await self._get_as(InstrumentsStatus, "/api/instruments/status")

@@ -34,3 +34,10 @@ def test_read_starvation_benchmark_prints_baseline_and_loaded_latency() -> None:
 def test_option_chain_benchmark_prints_its_baseline_and_chain_figures() -> None:
     out = run_bench("bench/sandbox_option_chain.py", "--repeat", "1")
     assert "baseline" in out.lower() and "chain" in out.lower(), out
+
+
+def test_instrument_search_benchmark_prints_baseline_and_search_percentiles() -> None:
+    out = run_bench("bench/instrument_search.py", "--rows", "2000", "--samples", "20")
+    for label in ("baseline", "search", "resolve", "API search"):
+        assert any(row.startswith(label) and "p95" in row for row in out.splitlines()), out
+    assert "load         2000 rows" in out

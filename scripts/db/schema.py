@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -145,4 +146,61 @@ order_audit = Table(
     Column("error_message", Text),
     Index("ix_order_audit_created", "created_at"),
     Index("ix_order_audit_tag", "tag"),
+)
+
+# --- Instrument master (revision 0004) ----------------------------------------
+# One row per instrument of Upstox's BOD file (docs/UPSTOX_API.md §8), replaced as a whole by
+# each load. ``search_symbol``/``search_name`` are upper-cased copies so a type-ahead prefix is a
+# plain index range on SQLite and PostgreSQL alike; ``search_group`` (0 cash and indices,
+# 1 futures, 2 options) lets a prefix search list RELIANCE before thousands of contracts
+# without sorting them. On PostgreSQL those two columns use the "C" collation, so the range
+# ``>= 'NIFTY 2' AND < 'NIFTY 2\uffff'`` means "starts with" whatever the database's locale
+# (en_US ignores spaces at the first level); SQLite compares bytes already.
+SEARCH_SYMBOL = String(64).with_variant(String(64, collation="C"), "postgresql")
+SEARCH_NAME = String(255).with_variant(String(255, collation="C"), "postgresql")
+instruments = Table(
+    "instruments",
+    metadata,
+    Column("instrument_key", String(64), primary_key=True),
+    Column("segment", String(16), nullable=False),
+    Column("exchange", String(8), nullable=False),
+    Column("instrument_type", String(16), nullable=False),
+    Column("trading_symbol", String(64), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("short_name", String(255)),
+    Column("isin", String(12)),
+    Column("exchange_token", String(32)),
+    Column("lot_size", Integer),
+    Column("tick_size", Float),  # as in the file (paise in the JSON files, §8 [?])
+    Column("freeze_quantity", Float),
+    Column("expiry", Date),  # the IST date of the file's epoch-ms expiry
+    Column("strike_price", Float),
+    Column("weekly", Boolean),
+    Column("underlying_key", String(64)),
+    Column("underlying_symbol", String(64)),
+    Column("search_group", Integer, nullable=False),
+    Column("search_symbol", SEARCH_SYMBOL, nullable=False),
+    Column("search_name", SEARCH_NAME, nullable=False),
+    Index("ix_instruments_group_symbol", "search_group", "search_symbol"),
+    Index("ix_instruments_search_symbol", "search_symbol"),
+    Index("ix_instruments_search_name", "search_name"),
+    Index("ix_instruments_isin", "isin"),
+    Index("ix_instruments_exchange_token", "exchange_token"),
+    Index("ix_instruments_contract", "underlying_symbol", "expiry", "strike_price"),
+)
+
+# Every attempt to load the instrument file, kept or rejected, with the reason and the counts.
+instrument_loads = Table(
+    "instrument_loads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime(), nullable=False),
+    Column("status", String(16), nullable=False),  # loaded | rejected
+    Column("source", String(255), nullable=False),
+    Column("file_date", Date),
+    Column("rows", Integer, nullable=False),
+    Column("segment_counts", Text, nullable=False, default="{}"),  # JSON {segment: rows}
+    Column("message", Text, nullable=False, default=""),
+    Index("ix_instrument_loads_started", "started_at"),
 )

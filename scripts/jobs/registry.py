@@ -41,6 +41,14 @@ class JobSpec:
     run_at_start: bool = False  # also once as soon as the scheduler starts
 
 
+def sync_instruments(services: PlatformServices) -> JobOutcome:
+    """Load today's instrument file unless it is stored already (see the service)."""
+    outcome = services.instruments.sync_unless_loaded_today()
+    if outcome is None:
+        return JobOutcome(rows_affected=0, message="today's instrument file is already loaded")
+    return JobOutcome(rows_affected=outcome.rows, message=outcome.message)
+
+
 def all_jobs() -> list[JobSpec]:
     return [
         JobSpec(
@@ -51,6 +59,17 @@ def all_jobs() -> list[JobSpec]:
             schedule="at start, then every 5 minutes",
             trigger=lambda: IntervalTrigger(minutes=5, timezone=IST),
             run=lambda services: JobOutcome(message=services.broker.check_session()),
+            run_at_start=True,
+        ),
+        JobSpec(
+            job_id="instrument_sync",
+            name="Instrument list",
+            description="Downloads Upstox's instrument file and replaces the instrument list; "
+            "a broken or much smaller file keeps the previous list.",
+            schedule="at start if not loaded today, then daily 06:30 IST",
+            # Upstox publishes the BOD files early in the morning; 06:30 is well before 09:00.
+            trigger=lambda: CronTrigger(hour=6, minute=30, timezone=IST),
+            run=sync_instruments,
             run_at_start=True,
         ),
         JobSpec(

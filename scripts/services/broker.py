@@ -5,7 +5,7 @@ the token vault as its token source and "mark expired" as its reaction to a
 401. Upstox's typed errors become service errors in ``upstox_errors`` (one
 place for every service). Other services use the session only through the
 public methods here (``feed_authorization_url``, ``mark_session_expired``,
-``check_session``), never through its client or vault.
+``check_session``, ``download_instrument_file``), never through its client or vault.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from scripts.config.settings import Settings
@@ -34,6 +35,7 @@ from scripts.upstox.errors import TokenExpired, UpstoxError
 from scripts.upstox.hosts import hosts_for_mode
 from scripts.upstox.rest.client import UpstoxClient
 from scripts.upstox.rest.models import Funds, Profile
+from scripts.upstox.rest.reference_api import InstrumentFile
 
 log = logging.getLogger(__name__)
 LOGIN_STATE_TTL_SECONDS = 600
@@ -236,6 +238,10 @@ class BrokerService:
         token (stop, mark expired) from an outage (back off, retry) by them.
         """
         return self.client.market_data_feed_url()
+
+    def download_instrument_file(self, name: InstrumentFile = "complete") -> Path:
+        """Download a BOD instrument file (public, no token) to a temp file the caller deletes."""
+        return call_upstox(lambda: self.client.download_instruments(name))
 
     def check_session(self) -> str:
         """Ask Upstox whether the stored token is still accepted (the cheapest call: profile).

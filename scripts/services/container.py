@@ -15,6 +15,7 @@ from scripts.db import Database
 from scripts.services.broker import BrokerService
 from scripts.services.broker_status import BrokerProbe
 from scripts.services.health import HealthService
+from scripts.services.instruments import InstrumentsService
 from scripts.services.job_runs import JobRunsService
 from scripts.services.market_feed import MarketFeedService
 from scripts.services.market_status import MarketStatusService
@@ -32,6 +33,7 @@ class PlatformServices:
     job_runs: JobRunsService
     market_status: MarketStatusService
     trading_calendar: TradingCalendarService
+    instruments: InstrumentsService
 
     def close(self) -> None:
         """Stop the feed and close the Upstox client (the database belongs to the caller)."""
@@ -60,4 +62,5 @@ def build_services(
         job_runs=JobRunsService(database),
         market_status=MarketStatusService(trading_calendar),
         trading_calendar=trading_calendar,
+        instruments=InstrumentsService(database, broker),
     )

@@ -54,8 +54,8 @@ def test_failing_job_is_recorded_as_failed_and_does_not_raise(settings, database
     assert (record.runs, record.successes, record.last_status) == (1, 0, "failed")
 
 
-def test_builtin_maintenance_jobs_run_cleanly(settings, database) -> None:
-    ctx = build_services(settings, database)
+def test_builtin_maintenance_jobs_run_cleanly(sandbox_settings, database) -> None:
+    ctx = build_services(sandbox_settings, database)  # the instrument job downloads from it
     for job in all_jobs():
         register(database, job)
         assert run_recorded(ctx, job, "manual") == "success", job.job_id
@@ -111,12 +111,12 @@ def test_session_check_confirms_a_live_session(sandbox_login, sandbox_settings, 
     assert build_services(sandbox_settings, database).broker.check_session() == "session valid"
 
 
-def test_at_start_job_run_is_recorded_on_a_fresh_database(settings, database) -> None:
+def test_at_start_job_run_is_recorded_on_a_fresh_database(sandbox_settings, database) -> None:
     with database.read() as connection:
         assert list_jobs(connection) == []  # fresh: no sync_jobs rows yet
     at_start = [job.job_id for job in all_jobs() if job.run_at_start]
     assert at_start, "the registry has a job that runs at start"
-    service = SchedulerService(settings, database)
+    service = SchedulerService(sandbox_settings, database)  # the instrument job downloads
     service.start()
     try:
         deadline = time.monotonic() + 15
