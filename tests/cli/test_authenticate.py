@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
-import pytest
-from dotenv import dotenv_values
 
 from scripts.api.app import create_app
 from scripts.config.settings import PROJECT_ROOT
 from scripts.services.broker import BrokerService
 from tests.conftest import LiveServer
-
-
-@pytest.fixture
-def cli_env(project_root, settings_env, sandbox_process) -> dict[str, str]:
-    secrets = {k: v for k, v in dotenv_values(project_root / ".env").items() if v is not None}
-    env = {k: v for k, v in os.environ.items() if k not in secrets and k != "DATABASE_URL"}
-    return {**env, **secrets, **settings_env, "UPSTOX_SANDBOX_URL": sandbox_process.url}
+from tests.cli.cli_runner import run_command
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "scripts.cli.authenticate", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_command("scripts.cli.authenticate", env, *args)
 
 
 def test_login_without_a_running_api_listens_on_the_redirect_uri(

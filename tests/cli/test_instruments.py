@@ -3,35 +3,17 @@ file keeps the stored list with exit code 1 and the reason."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-from dotenv import dotenv_values
 
-from scripts.config.settings import PROJECT_ROOT
 from scripts.db import Database
 from scripts.db.instruments import count_instruments, latest_load
-
-
-@pytest.fixture
-def cli_env(project_root, settings_env, sandbox_process) -> dict[str, str]:
-    secrets = {k: v for k, v in dotenv_values(project_root / ".env").items() if v is not None}
-    env = {k: v for k, v in os.environ.items() if k not in secrets and k != "DATABASE_URL"}
-    return {**env, **secrets, **settings_env, "UPSTOX_SANDBOX_URL": sandbox_process.url}
+from tests.cli.cli_runner import run_command
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "scripts.cli.instruments", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_command("scripts.cli.instruments", env, *args)
 
 
 def test_sync_downloads_the_sandbox_file_and_prints_counts(cli_env, database: Database) -> None:
