@@ -39,6 +39,8 @@ from scripts.upstox.rest.reference_api import InstrumentFile
 
 log = logging.getLogger(__name__)
 LOGIN_STATE_TTL_SECONDS = 600
+# How long a passed session check is trusted (see require_session).
+SESSION_SEEN_FRESH_S = 1.0
 Segment = Literal["SEC", "COM"]  # funds: SEC = equity, COM = commodity
 
 
@@ -67,6 +69,7 @@ class BrokerService:
             audit=DatabaseOrderAudit(database, settings.mode),
         )
         self._clock = clock
+        self._session_seen_at: float | None = None  # when require_session last passed
         self._pending: dict[str, PendingLogin] = {}
         self._lock = threading.Lock()
 
@@ -120,6 +123,7 @@ class BrokerService:
                 redirect_uri=self.settings.upstox_redirect_uri,
             )
         )
+        self._session_seen_at = None
         session = self.vault.store(
             token.access_token.get_secret_value(),
             token.user_id,
@@ -154,6 +158,7 @@ class BrokerService:
 
     def logout(self) -> dict[str, Any]:
         """Ends the session at Upstox (best effort) and always locally."""
+        self._session_seen_at = None
         remote = "not logged in"
         if self.vault.access_token():
             try:
@@ -163,6 +168,7 @@ class BrokerService:
                 remote = f"Upstox did not confirm the logout ({error.message})"
                 log.warning("Upstox logout failed: %s", error.message)
         self.vault.revoke("logged out")
+        self._session_seen_at = None  # also forget a check that raced the revoke
         return {"logged_out": True, "detail": remote, "session": self.status()}
 
     # --- account reads -----------------------------------------------------------------
@@ -211,7 +217,16 @@ class BrokerService:
 
     # --- helpers -------------------------------------------------------------------------
     def require_session(self) -> None:
-        """Raise ``BrokerLoginRequired`` (with what to do) unless a usable token exists."""
+        """Raise ``BrokerLoginRequired`` (with what to do) unless a usable token exists.
+
+        A successful check is trusted for ``SESSION_SEEN_FRESH_S``: a polled, cached read then
+        costs no database round trip (it was half of one). This process's own logout, expiry
+        or new login forgets it at once; another process's (a CLI logout) is seen within that
+        second, and a token Upstox refuses meanwhile is marked expired by the 401 as always.
+        """
+        seen = self._session_seen_at
+        if seen is not None and self._clock() - seen < SESSION_SEEN_FRESH_S:
+            return
         if self.vault.access_token() is None:
             state = self.vault.state()
             why = {"expired": "Your Upstox session expired", "revoked": "You logged out of Upstox"}
@@ -220,6 +235,7 @@ class BrokerService:
                 f"({self.settings.mode_label}). Log in with ./authenticate.sh or the Log in "
                 "button on the Profile & Connection page."
             )
+        self._session_seen_at = self._clock()
 
     def _token_rejected(self, error: UpstoxError) -> None:
         self.mark_session_expired(
@@ -230,6 +246,7 @@ class BrokerService:
     def mark_session_expired(self, reason: str) -> None:
         """Record that Upstox refused the token, so every process shows the session expired."""
         self.vault.mark_expired(reason)
+        self._session_seen_at = None
 
     def feed_authorization_url(self) -> str:
         """A one-time authorized WebSocket URL for the market data feed.

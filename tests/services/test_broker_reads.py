@@ -109,3 +109,32 @@ def test_a_spent_read_budget_is_a_429_envelope_with_retry_after(
     assert 50.0 < body["error"]["retry_after_seconds"] <= 60.0
     assert 50 < int(refused.headers["Retry-After"]) <= 60
     assert "try again" in body["error"]["message"]
+
+
+def test_a_passed_session_check_is_trusted_for_a_second_and_own_logout_forgets_it(
+    sandbox_settings, database, sandbox_login
+) -> None:
+    from scripts.services.broker import SESSION_SEEN_FRESH_S
+    from scripts.services.errors import BrokerLoginRequired
+
+    clock = ManualClock()
+    broker = BrokerService(sandbox_settings, database, clock=clock)
+    broker.require_session()
+    # Another process (a CLI logout) revokes the token: seen after at most SESSION_SEEN_FRESH_S.
+    BrokerService(sandbox_settings, database).vault.revoke("logged out elsewhere")
+    broker.require_session()
+    clock.now += SESSION_SEEN_FRESH_S + 0.01
+    with pytest.raises(BrokerLoginRequired, match="logged out"):
+        broker.require_session()
+
+    # This process's own logout is seen at once, without waiting for the clock.
+    from tests.sandbox_session import log_in
+
+    app_broker = BrokerService(sandbox_settings, database, clock=clock)
+    fresh = create_app(sandbox_settings, database).test_client()
+    fresh.environ_base["HTTP_X_API_KEY"] = sandbox_settings.api_key
+    log_in(fresh)
+    app_broker.require_session()
+    app_broker.logout()
+    with pytest.raises(BrokerLoginRequired):
+        app_broker.require_session()

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 from decimal import Decimal
 
 import httpx
@@ -38,15 +41,21 @@ HEALTH_BUDGET_S = 0.100
 ORDER_INFLATION_BUDGET_S = 0.200
 
 
-@pytest.fixture
-def served(sandbox_settings, database, sandbox_login):
-    """The logged-in platform's API over real HTTP, as ``python -m scripts.api`` serves it."""
+@contextmanager
+def served(sandbox_settings, database) -> Iterator[tuple[ServedApi, Any]]:
+    """The logged-in platform's API over real HTTP, as ``python -m scripts.api`` serves it.
+
+    Started inside the test body, not in a fixture: the server's threads must be created
+    while the coverage tracer is paused (``no_cover`` pauses it only around the call).
+    """
     app = create_app(sandbox_settings, database)
     server = ServedApi(app).start()
     services = app.extensions["upstox_platform"]
-    yield server, services.broker
-    server.stop()
-    services.close()
+    try:
+        yield server, services.broker
+    finally:
+        server.stop()
+        services.close()
 
 
 def p95(samples: list[float]) -> float:
@@ -79,12 +88,14 @@ def timed_order(broker, order: OrderRequest) -> tuple[float, list[str]]:
 # The code paths run here are covered by the other tests of tests/services and tests/api.
 @pytest.mark.no_cover
 def test_health_market_status_and_orders_stay_fast_while_reads_are_saturated(
-    served, sandbox_settings
+    sandbox_settings, database, sandbox_login
 ) -> None:
-    server, broker = served
     key = {"X-API-Key": sandbox_settings.api_key}
     placed_ids: list[str] = []
-    with httpx.Client(base_url=server.url, headers=key, timeout=15.0) as api:
+    with (
+        served(sandbox_settings, database) as (server, broker),
+        httpx.Client(base_url=server.url, headers=key, timeout=15.0) as api,
+    ):
         # first calls do once-per-process work (migration head, probe client): not measured
         assert api.get("/api/health").status_code == 200
         assert api.get("/api/account/funds").status_code == 200
