@@ -8,6 +8,7 @@ cannot drift apart.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -203,4 +204,50 @@ instrument_loads = Table(
     Column("segment_counts", Text, nullable=False, default="{}"),  # JSON {segment: rows}
     Column("message", Text, nullable=False, default=""),
     Index("ix_instrument_loads_started", "started_at"),
+)
+
+# --- Candles (revision 0005) ---------------------------------------------------------------
+# One row per candle of one instrument at one interval. ``interval`` is the platform's label
+# (1m, 5m, 15m, 30m, 1h, 1d, 1w, 1M); ``ts`` is the candle's start as epoch seconds (UTC), so a
+# range read is an index range over integers on both dialects and rows stay small. The primary
+# key (instrument_key, interval, ts) is the uniqueness rule and the range-read index at once; on
+# SQLite the table is WITHOUT ROWID so the key *is* the row (no second b-tree). Prices are REAL
+# (Upstox sends floats); volume and oi are integers (oi is 0 for non-derivatives).
+candles_new = Table(
+    "candles_new",
+    metadata,
+    Column("instrument_key", String(64), primary_key=True),
+    Column("interval", String(4), primary_key=True),
+    Column("ts", BigInteger, primary_key=True, autoincrement=False),
+    Column("open", Float, nullable=False),
+    Column("high", Float, nullable=False),
+    Column("low", Float, nullable=False),
+    Column("close", Float, nullable=False),
+    Column("volume", BigInteger, nullable=False),
+    Column("oi", BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# --- Watchlists (revision 0005) ------------------------------------------------------------
+watchlists = Table(
+    "watchlists",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+watchlist_items = Table(
+    "watchlist_items",
+    metadata,
+    Column(
+        "watchlist_id",
+        Integer,
+        ForeignKey("watchlists.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("instrument_key", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),  # order on the page, 0 first
+    Column("added_at", UTCDateTime(), nullable=False),
 )
