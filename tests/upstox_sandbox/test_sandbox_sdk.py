@@ -303,9 +303,6 @@ def test_sdk_reads_intraday_prev_ohlc_and_compact_fo_quote_keys(client):
         c for c in upstox_client.OptionsApi(client).get_option_contracts(NIFTY).data if c.weekly
     )
     key = next(iter(v3.get_ltp(instrument_key=weekly.instrument_key).data))
-    assert (
-        key.startswith("NSE_FO:NIFTY")
-        and " " not in key
-        and key.endswith("CE" if weekly.instrument_type == "CE" else "PE")
-    )
+    assert key.startswith("NSE_FO:NIFTY") and key.endswith(weekly.instrument_type)
+    assert " " not in key
     assert " " in weekly.trading_symbol
