@@ -173,3 +173,57 @@ def test_search_filters_by_segment_and_type_and_honours_the_limit(loaded) -> Non
 
 def test_search_of_nothing_stored_is_empty(loaded) -> None:
     assert loaded.instruments.search("ZZZ") == []
+
+
+# Days whose listings cover weekly months 1-9 and O/N/D, a weekly expiry in the month's last
+# week, and the day after a monthly expiry (the next month's contracts).
+SANDBOX_DAYS = [date(2026, 3, 10), date(2026, 3, 24), date(2026, 10, 20), date(2026, 12, 7)]
+
+
+@pytest.fixture
+def sandbox_listed(settings: Settings, database: Database, tmp_path: Path):
+    """The sandbox's own F&O instruments, loaded from its BOD records into the platform."""
+    from scripts.upstox_sandbox.market.nse_calendar import TradingCalendar
+    from scripts.upstox_sandbox.market.universe import Universe
+
+    universe = Universe(TradingCalendar())
+    listed = {i.instrument_key: i for day in SANDBOX_DAYS for i in universe.listed_on(day)}
+    records = [universe.bod_record(i) for i in listed.values()]
+    services = build_services(settings, database)
+    services.instruments.sync(write_gzip_json(tmp_path / "complete.json.gz", records))
+    yield services, list(listed.values())
+    services.close()
+
+
+def test_every_compact_symbol_the_sandbox_emits_resolves_to_its_instrument(sandbox_listed):
+    services, listed = sandbox_listed
+    derivatives = [i for i in listed if i.is_derivative]
+    forms = {"weekly": 0, "monthly": 0, "future": 0, "OND": 0}
+    for inst in derivatives:
+        compact = inst.order_symbol
+        assert " " not in compact
+        for text in (compact, inst.quote_key, f"NFO:{compact}", inst.trading_symbol):
+            assert services.instruments.resolve(text).instrument.instrument_key == (
+                inst.instrument_key
+            ), text
+        if inst.instrument_type == "FUT":
+            forms["future"] += 1
+        elif inst.weekly:
+            forms["weekly"] += 1
+            forms["OND"] += compact[len(inst.underlying_symbol or "") + 2] in "OND"
+        else:
+            forms["monthly"] += 1
+    assert all(forms.values()), forms
+
+
+def test_sandbox_index_and_equity_quote_keys_resolve(sandbox_listed):
+    services, _ = sandbox_listed
+    assert services.instruments.resolve("NSE_INDEX:Nifty 50").instrument.instrument_key == (
+        "NSE_INDEX|Nifty 50"
+    )
+    assert services.instruments.resolve("NSE_INDEX:Nifty Bank").instrument.instrument_key == (
+        "NSE_INDEX|Nifty Bank"
+    )
+    assert services.instruments.resolve("NSE_EQ:RELIANCE").instrument.instrument_key == (
+        "NSE_EQ|INE002A01018"
+    )

@@ -77,7 +77,7 @@ def test_quote_maps_keyed_by_symbol_with_instrument_token_inside_and_key_cap(api
     data = api.get(
         "/v2/market-quote/quotes", params={"instrument_key": f"{RELIANCE},NSE_INDEX|Nifty 50"}
     ).json()["data"]
-    assert set(data) == {"NSE_EQ:RELIANCE", "NSE_INDEX:NIFTY 50"}
+    assert set(data) == {"NSE_EQ:RELIANCE", "NSE_INDEX:Nifty 50"}
     assert data["NSE_EQ:RELIANCE"]["instrument_token"] == RELIANCE
     assert data["NSE_EQ:RELIANCE"]["last_trade_time"].isdigit()
     greeks = api.get(

@@ -217,7 +217,7 @@ def test_market_quote_v2_and_v3(client):
     q3 = (
         upstox_client.MarketQuoteV3Api(client)
         .get_full_market_quote_v3(instrument_key=NIFTY)
-        .data["NSE_INDEX:NIFTY 50"]
+        .data["NSE_INDEX:Nifty 50"]
     )
     assert q3.last_price > 10000 and q3.prev_close_price > 0
 
@@ -291,3 +291,18 @@ def test_charge_api_brokerage_and_margin(client):
         )
     )
     assert margin.data.required_margin == 3000.0
+
+
+def test_sdk_reads_intraday_prev_ohlc_and_compact_fo_quote_keys(client):
+    v3 = upstox_client.MarketQuoteV3Api(client)
+    for interval, step_ms in (("I1", 60_000), ("I30", 1_800_000)):
+        bar = v3.get_market_quote_ohlc(interval, instrument_key=RELIANCE).data["NSE_EQ:RELIANCE"]
+        assert bar.prev_ohlc is not None and bar.prev_ohlc.ts + step_ms == bar.live_ohlc.ts
+        assert bar.prev_ohlc.volume > 0
+    weekly = next(
+        c for c in upstox_client.OptionsApi(client).get_option_contracts(NIFTY).data if c.weekly
+    )
+    key = next(iter(v3.get_ltp(instrument_key=weekly.instrument_key).data))
+    assert key.startswith("NSE_FO:NIFTY") and key.endswith(weekly.instrument_type)
+    assert " " not in key
+    assert " " in weekly.trading_symbol

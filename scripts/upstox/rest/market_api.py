@@ -2,7 +2,10 @@
 
 Quote responses are keyed by ``EXCHSEG:TRADING_SYMBOL`` (e.g. ``NSE_EQ:NHPC``), not by the
 instrument key you asked for; each value carries ``instrument_token``. They are returned as
-dicts keyed the way Upstox keys them.
+dicts keyed the way Upstox keys them; ``by_instrument_key`` re-keys one by ``instrument_token``,
+the only safe way to find the entry for a key you asked for: the symbol part has forms of its
+own (F&O ``NSE_FO:NIFTY2543021600PE`` against the spaced BOD symbol, indices ``NSE_INDEX:Nifty
+50``), so never derive or parse it.
 """
 
 from __future__ import annotations
@@ -49,6 +52,19 @@ def candles_oldest_first(data: Any) -> list[Candle]:
     """
     rows = (data or {}).get("candles") or []
     return sorted((Candle.from_row(row) for row in rows), key=lambda c: c.timestamp)
+
+
+def by_instrument_key(quotes: dict[str, Any]) -> dict[str, Any]:
+    """A quote map (§7.1) re-keyed by each entry's ``instrument_token``.
+
+    Entries without an ``instrument_token`` are dropped rather than guessed from the map key.
+    """
+    out: dict[str, Any] = {}
+    for entry in quotes.values():
+        key = entry.get("instrument_token") if isinstance(entry, dict) else None
+        if isinstance(key, str) and key:
+            out[key] = entry
+    return out
 
 
 class MarketMixin(ClientBase):

@@ -69,7 +69,7 @@ class Gtt:
             "quantity": self.quantity,
             "product": self.product,
             "rules": [r.record() for r in self.rules],
-            "trading_symbol": self.inst.trading_symbol,
+            "trading_symbol": self.inst.order_symbol,
             "instrument_token": self.inst.instrument_key,
             "gtt_order_id": self.gtt_order_id,
             "expires_at": int(self.expires_at * 1_000_000),

@@ -103,6 +103,18 @@ def _merge(group: list[Candle]) -> Candle:
     )
 
 
+def session_candles(
+    market: Market, inst: Instrument, day: date, size: int, now: float | None = None
+) -> list[Candle]:
+    """A day's ``size``-minute candles, oldest first, grouped from the session open, cut at ``now``.
+
+    The one grouping shared by the candle endpoints and v3 OHLC's ``prev_ohlc``, so both
+    show the same bar for the same minutes.
+    """
+    minutes = market.minute_candles(inst, day, now)
+    return [_merge(minutes[i : i + size]) for i in range(0, len(minutes), size)]
+
+
 def candles(
     market: Market, inst: Instrument, unit: str, interval: int, start: date, end: date, now: float
 ) -> list[list[Any]]:
@@ -114,9 +126,7 @@ def candles(
     if unit in ("minutes", "hours"):
         size = interval * (60 if unit == "hours" else 1)
         for day in days:
-            minutes = market.minute_candles(inst, day, now)
-            for i in range(0, len(minutes), size):
-                out.append(_merge(minutes[i : i + size]))
+            out.extend(session_candles(market, inst, day, size, now))
         return [_row(c, False) for c in reversed(out)]
     daily = [c for c in (market.daily_candle(inst, d, now) for d in days) if c is not None]
     if unit == "days":

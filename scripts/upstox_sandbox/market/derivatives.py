@@ -83,6 +83,30 @@ def trading_symbol(symbol: str, kind: str, expiry: date, strike: int | None = No
     return f"{symbol} FUT {tail}" if kind == "FUT" else f"{symbol} {strike} {kind} {tail}"
 
 
+# Which trading-symbol form goes where (docs/UPSTOX_API.md §0, §4.4, §6, §7.1, §8).
+# Sources: Upstox's documented examples, as kept in tests/upstox/recorded/ -- the option-greek
+# quote key ``NSE_FO:NIFTY2543021600PE`` and the position record's ``trading_symbol``
+# ``NIFTY2543021600PE`` (both for instrument ``NSE_FO|43919``), and the option-contract record's
+# ``trading_symbol`` ``NIFTY 19650 CE 15 FEB 24`` -- plus Upstox's instruments page, which says
+# the JSON BOD file settled the weekly/monthly inconsistencies of the old CSV symbols.
+# The documents disagree on one symbol per contract; we follow each example where it appears:
+# - instrument records (BOD file, option contracts, instrument search) keep the spaced form;
+# - quote-map keys, the quotes' ``symbol`` and order, trade, position and GTT records use the
+#   exchange's compact form: weekly SYMBOL+YY+M+DD+STRIKE+TYPE (M = 1..9, O, N, D), monthly
+#   SYMBOL+YY+MON+STRIKE+TYPE, futures SYMBOL+YY+MON+FUT (NSE's F&O symbol convention; the
+#   monthly and futures forms are not in Upstox's examples [?]).
+# Weekly vs monthly is decided by the expiry itself: the month's last expiry is the monthly one.
+def exchange_symbol(symbol: str, kind: str, expiry: date, strike: int | None, monthly: bool) -> str:
+    """E.g. ``NIFTY2543021600PE`` (weekly), ``NIFTY25APR21600PE`` (monthly), ``NIFTY25APRFUT``."""
+    yy = f"{expiry.year % 100:02d}"
+    if kind == "FUT":
+        return f"{symbol}{yy}{MONTHS[expiry.month - 1]}FUT"
+    if monthly:
+        return f"{symbol}{yy}{MONTHS[expiry.month - 1]}{strike}{kind}"
+    month = str(expiry.month) if expiry.month < 10 else "OND"[expiry.month - 10]
+    return f"{symbol}{yy}{month}{expiry.day:02d}{strike}{kind}"
+
+
 def _token(spec: DerivativeSpec, expiry: date, strike_idx: int, kind: str) -> str:
     kind_digit = {"FUT": 0, "CE": 1, "PE": 2}[kind]
     days = (expiry - date(2024, 1, 1)).days
@@ -118,6 +142,7 @@ def contracts_for_day(
             Instrument(
                 instrument_key=f"NSE_FO|{fut_token}",
                 trading_symbol=trading_symbol(spec.symbol, "FUT", monthly),
+                exchange_symbol=exchange_symbol(spec.symbol, "FUT", monthly, None, True),
                 name=spec.symbol,
                 instrument_type="FUT",
                 exchange_token=fut_token,
@@ -133,6 +158,13 @@ def contracts_for_day(
                         Instrument(
                             instrument_key=f"NSE_FO|{token}",
                             trading_symbol=trading_symbol(spec.symbol, kind, expiry, strike),
+                            exchange_symbol=exchange_symbol(
+                                spec.symbol,
+                                kind,
+                                expiry,
+                                strike,
+                                monthly_expiry(expiry, calendar) == expiry,
+                            ),
                             name=spec.symbol,
                             instrument_type=kind,
                             exchange_token=token,

@@ -46,6 +46,8 @@ class Instrument:
     underlying_key: str | None = None
     underlying_symbol: str | None = None
     weekly: bool = False
+    # F&O only: the exchange's compact symbol (derivatives.exchange_symbol); "" for the rest.
+    exchange_symbol: str = ""
 
     @property
     def is_index(self) -> bool:
@@ -65,13 +67,25 @@ class Instrument:
         return "NFO" if self.is_derivative else "NSE"
 
     @property
-    def quote_key(self) -> str:
-        """Key of market-quote maps: ``EXCHSEG:TRADING_SYMBOL`` (docs/UPSTOX_API.md §0).
+    def order_symbol(self) -> str:
+        """``trading_symbol`` of order, trade, position, holding and GTT records.
 
-        [?] For F&O the docs show a compact symbol (NIFTY2543021600PE) in quote keys while BOD
-        records carry the spaced form; the sandbox uses the record's trading_symbol throughout.
+        The compact exchange form for F&O (``NIFTY2543021600PE``), the record's symbol otherwise;
+        which form goes where and why: the comment above ``derivatives.exchange_symbol``.
         """
-        return f"{self.segment}:{self.trading_symbol}"
+        return self.exchange_symbol or self.trading_symbol
+
+    @property
+    def quote_key(self) -> str:
+        """Key of market-quote maps: ``EXCHSEG:TRADING_SYMBOL`` (docs/UPSTOX_API.md §0, §7.1).
+
+        F&O use the compact symbol (``NSE_FO:NIFTY2543021600PE``, Upstox's option-greek example);
+        indices their name as in the instrument key (``NSE_INDEX:Nifty 50``, Upstox's LTP
+        answer as recorded in tests/upstox/recorded/ltp_v3.json), not the upper-case symbol.
+        """
+        if self.is_index:
+            return f"{self.segment}:{self.instrument_key.split('|', 1)[1]}"
+        return f"{self.segment}:{self.order_symbol}"
 
     @property
     def price_driver(self) -> str:
@@ -164,6 +178,8 @@ class Universe:
                 for inst in contracts:
                     self._by_key.setdefault(inst.instrument_key, inst)
                     self._by_symbol.setdefault(inst.trading_symbol, inst)
+                    if inst.exchange_symbol:
+                        self._by_symbol.setdefault(inst.exchange_symbol, inst)
             return list(self._live[day])
 
     def listed_on(self, day: date) -> list[Instrument]:
@@ -175,6 +191,7 @@ class Universe:
         return self._by_key.get(instrument_key)
 
     def by_symbol(self, trading_symbol: str) -> Instrument | None:
+        """By the record's (spaced) trading symbol or, for F&O, the compact exchange symbol."""
         return self._by_symbol.get(trading_symbol)
 
     def bod_record(self, inst: Instrument) -> dict[str, Any]:

@@ -11,7 +11,10 @@ from scripts.upstox_sandbox.clock import IST
 from scripts.upstox_sandbox.upstox_envelope import UpstoxError, success
 from scripts.upstox_sandbox.feed.feed_source import MarketSnapshot
 from scripts.upstox_sandbox.http_common import instrument_keys, resolve, sim_of
+from scripts.upstox_sandbox.market.candles import session_candles
+from scripts.upstox_sandbox.market.pricing import Candle
 from scripts.upstox_sandbox.market.universe import Instrument
+from scripts.upstox_sandbox.simulation import Simulation
 
 routes = web.RouteTableDef()
 QUOTE_MAX, GREEKS_MAX = 500, 50
@@ -29,6 +32,13 @@ def _depth(snap: MarketSnapshot) -> dict[str, Any]:
     return {"buy": side(snap.bids), "sell": side(snap.asks)}
 
 
+def _day_ts_ms(ts_ms: int) -> int:
+    """A daily bar's ``ts``: midnight IST of its day, as Upstox's v3 OHLC example shows
+    (1697653800000 = 2023-10-19 00:00 IST) and as daily candles are stamped (§7.3)."""
+    day = datetime.fromtimestamp(ts_ms / 1000, IST).date()
+    return int(datetime.combine(day, datetime.min.time(), IST).timestamp() * 1000)
+
+
 def _bar(snap: MarketSnapshot, interval: str) -> dict[str, Any] | None:
     for bar in snap.bars:
         if bar.interval == interval:
@@ -38,7 +48,7 @@ def _bar(snap: MarketSnapshot, interval: str) -> dict[str, Any] | None:
                 "low": bar.low,
                 "close": bar.close,
                 "volume": bar.volume,
-                "ts": bar.ts_ms,
+                "ts": _day_ts_ms(bar.ts_ms) if interval == "1d" else bar.ts_ms,
             }
     return None
 
@@ -61,7 +71,7 @@ def _full(request: web.Request, inst: Instrument, snap: MarketSnapshot, v3: bool
         "depth": _depth(snap),
         "timestamp": datetime.fromtimestamp(now, IST).isoformat(timespec="milliseconds"),
         "instrument_token": inst.instrument_key,
-        "symbol": inst.trading_symbol,
+        "symbol": inst.quote_key.split(":", 1)[1],
         "last_price": snap.ltp,
         "volume": snap.volume_today,
         "average_price": snap.average_price,
@@ -94,14 +104,21 @@ def _full(request: web.Request, inst: Instrument, snap: MarketSnapshot, v3: bool
     return out
 
 
-def _snapshots(
+def _snapshots_at(
     request: web.Request, limit: int, names: tuple[str, ...] = ("instrument_key",)
-) -> list[tuple[Instrument, MarketSnapshot]]:
+) -> tuple[float, list[tuple[Instrument, MarketSnapshot]]]:
+    """The moment the market was stepped to and each requested instrument's snapshot then."""
     s = sim_of(request)
     keys = instrument_keys(request, limit, names)
     insts = [resolve(request, k) for k in keys]
     now = s.step()
-    return [(inst, s.market.snapshot(inst, now)) for inst in insts]
+    return now, [(inst, s.market.snapshot(inst, now)) for inst in insts]
+
+
+def _snapshots(
+    request: web.Request, limit: int, names: tuple[str, ...] = ("instrument_key",)
+) -> list[tuple[Instrument, MarketSnapshot]]:
+    return _snapshots_at(request, limit, names)[1]
 
 
 @routes.get("/v2/market-quote/quotes")
@@ -172,31 +189,52 @@ async def ohlc_v2(request: web.Request) -> web.Response:
     return success(data)
 
 
+def _candle_dict(c: Candle) -> dict[str, Any]:
+    return {
+        "open": c.open,
+        "high": c.high,
+        "low": c.low,
+        "close": c.close,
+        "volume": c.volume,
+        "ts": int(c.start * 1000),
+    }
+
+
+def _previous_ohlc(
+    s: Simulation, inst: Instrument, interval: str, now: float
+) -> dict[str, Any] | None:
+    """``prev_ohlc`` of v3 OHLC: the completed candle before the live one (§7.1).
+
+    1d: the previous trading day's bar. I1/I30: the candle before the current (or, after the
+    close, the last) one of the session; at the first candle of a day, the last candle of the
+    previous trading day.
+    """
+    day = s.calendar.last_session_day(datetime.fromtimestamp(now, IST))
+    if interval == "1d":
+        c = s.market.daily_candle(inst, s.calendar.previous_trading_day(day))
+        if c is None:
+            return None
+        return {**_candle_dict(c), "ts": _day_ts_ms(int(c.start * 1000))}
+    size = 1 if interval == "I1" else 30
+    today = session_candles(s.market, inst, day, size, now)
+    if len(today) >= 2:
+        return _candle_dict(today[-2])
+    earlier = session_candles(s.market, inst, s.calendar.previous_trading_day(day), size, now)
+    return _candle_dict(earlier[-1]) if earlier else None
+
+
 @routes.get("/v3/market-quote/ohlc")
 async def ohlc_v3(request: web.Request) -> web.Response:
     s = sim_of(request)
     interval = _interval(request)
     data = {}
-    for inst, sn in _snapshots(request, QUOTE_MAX):
-        live = _bar(sn, interval)
-        prev = None
-        if interval == "1d":
-            day = s.calendar.previous_trading_day(s.calendar.last_session_day(s.clock.now()))
-            c = s.market.daily_candle(inst, day)
-            if c is not None:
-                prev = {
-                    "open": c.open,
-                    "high": c.high,
-                    "low": c.low,
-                    "close": c.close,
-                    "volume": c.volume,
-                    "ts": int(c.start * 1000),
-                }
+    now, snapshots = _snapshots_at(request, QUOTE_MAX)
+    for inst, sn in snapshots:
         data[inst.quote_key] = {
             "last_price": sn.ltp,
             "instrument_token": inst.instrument_key,
-            "prev_ohlc": prev,
-            "live_ohlc": live,
+            "prev_ohlc": _previous_ohlc(s, inst, interval, now),
+            "live_ohlc": _bar(sn, interval),
         }
     return success(data)
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import httpx
 import pytest
 
 from scripts.upstox.rest.client import UpstoxClient
+from scripts.upstox.rest.market_api import by_instrument_key
+from scripts.upstox.rest.reconcile import matching_order_ids
 from scripts.upstox.errors import OrderRejected, TokenExpired
 from scripts.upstox.hosts import hosts_for_mode
 from scripts.upstox.rest.models import GttRule, MultiOrderLine, OrderRequest
@@ -70,6 +72,43 @@ def test_quotes_full_ltp_ohlc_agree(upstox) -> None:
     assert ltp["NSE_EQ:RELIANCE"]["last_price"] > 0
     bar = ohlc["NSE_EQ:RELIANCE"]["live_ohlc"]
     assert bar["low"] <= ohlc["NSE_EQ:RELIANCE"]["last_price"] <= bar["high"]
+
+
+def test_fo_and_index_quotes_are_found_by_instrument_token_not_by_map_key(upstox) -> None:
+    calls = [c for c in upstox.option_contracts(NIFTY) if c["instrument_type"] == "CE"]
+    weekly = next(c for c in calls if c["weekly"])
+    monthly = next(c for c in calls if not c["weekly"])
+    wanted = [RELIANCE, NIFTY, weekly["instrument_key"], monthly["instrument_key"]]
+    for quotes in (
+        upstox.ltp_quotes(wanted),
+        upstox.full_quotes(wanted, version=3),
+        upstox.ohlc_quotes(wanted, interval="I1", version=3),
+    ):
+        # Map keys carry Upstox's own symbol forms, none of them the BOD's spaced F&O symbol.
+        assert weekly["trading_symbol"] not in {k.split(":", 1)[1] for k in quotes}
+        mapped = by_instrument_key(quotes)
+        assert set(mapped) == set(wanted)
+        assert all(mapped[key]["last_price"] > 0 for key in wanted)
+
+
+def test_fo_order_records_reconcile_by_instrument_token(upstox) -> None:
+    option = next(c for c in upstox.option_contracts(NIFTY) if c["weekly"])
+    order = OrderRequest(
+        instrument_token=option["instrument_key"],
+        quantity=option["lot_size"],
+        product="I",
+        order_type="MARKET",
+        transaction_type="BUY",
+        tag="fo-reconcile-1",
+    )
+    sent_at = datetime.now(timezone.utc)
+    (order_id,) = upstox.place_order(order).order_ids
+    history = upstox.order_history(tag="fo-reconcile-1")
+    assert {r.trading_symbol for r in history} != {option["trading_symbol"]}
+    assert matching_order_ids(history, order, "fo-reconcile-1", sent_at, 5.0) == [order_id]
+    position = next(p for p in upstox.positions() if p.instrument_token == option["instrument_key"])
+    assert position.quantity >= option["lot_size"] and " " not in (position.trading_symbol or "")
+    upstox.exit_all_positions()
 
 
 def test_candles_historical_and_intraday(upstox) -> None:
