@@ -18,7 +18,6 @@ blueprint = APIBlueprint(
 )
 
 TEXT = r"^[^\x00-\x1f\x7f]+$"
-DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class BackfillBody(BaseModel):
@@ -31,8 +30,9 @@ class BackfillBody(BaseModel):
         default=None, min_length=1, max_length=64, pattern=TEXT, description="NSE_EQ|INE..."
     )
     interval: IntervalLabel
-    from_date: str = Field(alias="from", pattern=DAY, description="YYYY-MM-DD, IST")
-    to_date: str = Field(alias="to", pattern=DAY, description="YYYY-MM-DD, IST")
+    # Plain text here: the service says which date is malformed and what form it wants.
+    from_date: str = Field(alias="from", max_length=32, description="YYYY-MM-DD, IST")
+    to_date: str = Field(alias="to", max_length=32, description="YYYY-MM-DD, IST")
 
     @model_validator(mode="after")
     def _one_instrument(self) -> "BackfillBody":
