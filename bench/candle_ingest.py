@@ -38,7 +38,7 @@ START_TS = 1_700_000_000 // 60 * 60
 
 def synthetic_rows(count: int) -> list[CandleRow]:
     per = -(-count // INSTRUMENTS)
-    rows = []
+    rows: list[CandleRow] = []
     for i in range(INSTRUMENTS):
         key = f"NSE_EQ|INE{i:07d}01"
         for n in range(min(per, count - len(rows))):
@@ -114,12 +114,12 @@ def main() -> int:
     assert inserted == len(rows) and again == 0, (inserted, again)
 
     print(
-        f"rows {len(rows)} in batches of {args.batch}, best of {args.repeat}, SQLite {sqlite3.sqlite_version}"
+        f"rows {len(rows)} in batches of {args.batch}, best of {args.repeat}, "
+        f"SQLite {sqlite3.sqlite_version}"
     )
     print(f"baseline (bare sqlite3 executemany)  {base_rate:>12,.0f} candles/s")
-    print(
-        f"insert_candles                       {rate:>12,.0f} candles/s  ({rate / base_rate:.0%} of baseline)"
-    )
+    share = f"({rate / base_rate:.0%} of baseline)"
+    print(f"insert_candles                       {rate:>12,.0f} candles/s  {share}")
     print(f"re-insert (all stored, 0 inserted)   {again_rate:>12,.0f} candles/s")
     bare.close()
     database.dispose()

@@ -21,11 +21,8 @@ from scripts.config.settings import PROJECT_ROOT, Settings
 from scripts.db.candle_backfill import BackfillTask, task_by_id
 from scripts.db.candles import series_candles
 from scripts.services.candle_intervals import INTERVALS, candle_row, chunks
-from tests.candle_fixtures import (  # noqa: F401 - fixtures
+from tests.candle_fixtures import (
     RELIANCE,
-    calendar_sandbox,
-    candle_api,
-    candle_settings,
     last_full_week,
     platform,
     session_minutes,

@@ -14,11 +14,8 @@ from scripts.jobs.backfill_worker import BackfillWorker
 from scripts.jobs.registry import all_jobs
 from scripts.jobs.runner import run_recorded
 from scripts.services.candle_backfill import CandleBackfillService
-from tests.candle_fixtures import (  # noqa: F401 - fixtures
+from tests.candle_fixtures import (
     RELIANCE,
-    calendar_sandbox,
-    candle_api,
-    candle_settings,
     last_full_week,
     platform,
     session_days,

@@ -11,11 +11,8 @@ from scripts.db.candle_backfill import series_state, task_by_id
 from scripts.db.candles import count_candles, series_candles
 from scripts.jobs.backfill_worker import BackfillWorker
 from scripts.services.errors import ValidationFailed
-from tests.candle_fixtures import (  # noqa: F401 - fixtures
+from tests.candle_fixtures import (
     RELIANCE,
-    calendar_sandbox,
-    candle_api,
-    candle_settings,
     last_full_week,
     platform,
     session_days,
