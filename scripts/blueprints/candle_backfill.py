@@ -42,7 +42,7 @@ class BackfillBody(BaseModel):
 
 
 class TaskPath(BaseModel):
-    task_id: int = Field(ge=1)
+    task_id: int = Field(ge=1, le=2**31 - 1)  # the id column is a 32-bit integer
 
 
 class RecentQuery(BaseModel):

@@ -113,3 +113,8 @@ def test_dates_are_ist_calendar_days(loaded_api) -> None:
         "/api/candles/backfill", json={**body(), "from": str(today), "to": str(today)}
     ).get_json()["data"]
     assert date.fromisoformat(task["to"]) == today
+
+
+def test_a_task_id_beyond_the_id_column_is_422_not_a_server_error(loaded_api) -> None:
+    found = error(loaded_api.get("/api/candles/backfill/56491139682000893068181504"), 422)
+    assert found["field"] == "task_id"
