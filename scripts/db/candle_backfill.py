@@ -137,6 +137,11 @@ def requeue_running_tasks(connection: Connection) -> int:
     return int(result.rowcount)
 
 
+def requeue_task(connection: Connection, task_id: int) -> None:
+    """A worker stopping (scheduler shutdown) hands its task back to the queue, checkpoint kept."""
+    connection.execute(update(tasks).where(tasks.c.id == task_id).values(state=QUEUED))
+
+
 def record_chunk(
     connection: Connection,
     task_id: int,

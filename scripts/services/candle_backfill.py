@@ -37,6 +37,7 @@ from scripts.db.candle_backfill import (
     record_chunk,
     record_series_sync,
     requeue_running_tasks,
+    requeue_task,
     task_by_id,
 )
 from scripts.db.candles import CandleRow, insert_candles
@@ -217,7 +218,7 @@ class CandleBackfillService:
             for index, (start, end) in enumerate(remaining):
                 if stop is not None and stop.is_set():
                     with self._database.transaction() as connection:
-                        finish_task(connection, task.id, QUEUED, None)
+                        requeue_task(connection, task.id)
                     return QUEUED
                 last = index == len(remaining) - 1
                 self._run_chunk(task, rule, calendar, start, end, None if last else end)

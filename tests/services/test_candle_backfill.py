@@ -144,3 +144,20 @@ def _ist_midnight(day: date) -> int:
     from scripts.clock import IST
 
     return int(datetime.combine(day, datetime.min.time(), IST).timestamp())
+
+
+def test_a_stopping_worker_hands_its_task_back_to_the_queue_untouched(candle_api) -> None:
+    import threading
+
+    services = platform(candle_api)
+    monday, friday = last_full_week()
+    queued = services.candle_backfill.request("RELIANCE", "1d", str(monday), str(friday))
+    task = services.candle_backfill.claim_next("test:1")
+    stop = threading.Event()
+    stop.set()
+
+    assert task is not None
+    assert services.candle_backfill.run_task(task, stop) == "queued"
+    again = services.candle_backfill.task(queued["task_id"])
+    assert again["state"] == "queued" and again["chunks_done"] == 0
+    assert again["finished_at"] is None
