@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from scripts.api_schemas.account import Margins, Profile
 from scripts.api_schemas.auth import LoggedOut, LoginStarted, SessionStatus
+from scripts.api_schemas.candle_backfill import BackfillTask
 from scripts.api_schemas.feed import FeedHealth
 from scripts.api_schemas.health import PlatformHealth
 from scripts.api_schemas.instruments import Instrument, InstrumentsStatus, ResolvedInstrument
@@ -252,3 +253,19 @@ class ApiClient:
     async def instruments_status(self) -> InstrumentsStatus:
         """Instruments stored, the last good load (date, counts per segment), the last try."""
         return await self._get_as(InstrumentsStatus, "/api/instruments/status")
+
+    async def start_backfill(
+        self, instrument: str, interval: str, from_date: str, to_date: str
+    ) -> BackfillTask:
+        """Queue a candle backfill (the scheduler runs it); ``instrument`` is a symbol or a key."""
+        field = "instrument_key" if "|" in instrument else "symbol"
+        body = {field: instrument, "interval": interval, "from": from_date, "to": to_date}
+        return await self._post_as(BackfillTask, "/api/candles/backfill", body)
+
+    async def backfill_task(self, task_id: int) -> BackfillTask:
+        """One backfill's state and progress."""
+        return await self._get_as(BackfillTask, f"/api/candles/backfill/{task_id}")
+
+    async def backfill_tasks(self, limit: int = 20) -> list[BackfillTask]:
+        """Recent backfills, newest first."""
+        return await self._get_as(list[BackfillTask], "/api/candles/backfill", {"limit": limit})

@@ -41,3 +41,9 @@ def test_instrument_search_benchmark_prints_baseline_and_search_percentiles() ->
     for label in ("baseline", "search", "resolve", "API search"):
         assert any(row.startswith(label) and "p95" in row for row in out.splitlines()), out
     assert "load         2000 rows" in out
+
+
+def test_candle_ingest_benchmark_prints_baseline_and_insert_rates() -> None:
+    out = run_bench("bench/candle_ingest.py", "--rows", "5000", "--batch", "1000", "--repeat", "1")
+    for label in ("baseline", "insert_candles", "re-insert"):
+        assert any(row.startswith(label) and "candles/s" in row for row in out.splitlines()), out

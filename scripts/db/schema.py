@@ -251,3 +251,52 @@ watchlist_items = Table(
     Column("position", Integer, nullable=False),  # order on the page, 0 first
     Column("added_at", UTCDateTime(), nullable=False),
 )
+
+# --- Candle backfill (revision 0006) -------------------------------------------------------
+# One row per backfill a trader (or a job) asked for: the work item the scheduler's worker claims
+# and the record the Data & Exports page watches. ``next_from`` is the checkpoint: the IST date
+# the next chunk starts at, written in the same transaction as the previous chunk's candles, so
+# a worker killed mid-task resumes there and re-inserts nothing (candles are insert-or-ignore).
+candle_backfill_tasks = Table(
+    "candle_backfill_tasks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("instrument_key", String(64), nullable=False),
+    Column("trading_symbol", String(64), nullable=False),
+    Column("exchange", String(8), nullable=False),  # whose trading calendar skips closed chunks
+    Column("interval", String(4), nullable=False),  # 1m ... 1M, as candles_new.interval
+    Column("from_date", Date, nullable=False),  # IST, after clamping to Upstox's history
+    Column("to_date", Date, nullable=False),
+    Column("state", String(16), nullable=False),  # queued | running | done | failed
+    Column("next_from", Date),  # checkpoint; None once every chunk is done
+    Column("chunks_total", Integer, nullable=False),
+    Column("chunks_done", Integer, nullable=False),
+    Column("rows_written", Integer, nullable=False),
+    Column("rows_rejected", Integer, nullable=False),
+    Column("reject_sample", Text, nullable=False, default="[]"),  # JSON, first few rejects
+    Column("note", Text),  # e.g. "from was clamped to 2022-01-01 (Upstox's minute history)"
+    Column("error", Text),
+    Column("worker", String(128)),  # host:pid of the worker that claimed it last
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("started_at", UTCDateTime()),
+    Column("finished_at", UTCDateTime()),
+    Index("ix_candle_backfill_tasks_state", "state", "id"),
+)
+
+# One row per (instrument, interval) series that has candles: the newest stored candle and the
+# range backfills covered. The incremental sync jobs walk this table (series with a finished
+# backfill) and fetch only what is missing since ``last_ts``.
+candle_sync_state = Table(
+    "candle_sync_state",
+    metadata,
+    Column("instrument_key", String(64), primary_key=True),
+    Column("interval", String(4), primary_key=True),
+    Column("exchange", String(8), nullable=False),
+    Column("last_ts", BigInteger),  # start of the newest stored candle, epoch seconds
+    Column("backfilled_from", Date),  # IST dates covered by finished backfills
+    Column("backfilled_to", Date),
+    Column("last_task_id", Integer),
+    Column("synced_at", UTCDateTime()),  # last incremental sync that reached Upstox
+    Column("sync_message", Text),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)

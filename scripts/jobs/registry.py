@@ -93,6 +93,25 @@ def all_jobs() -> list[JobSpec]:
             ),
         ),
         JobSpec(
+            job_id="candle_sync_intraday",
+            name="Candles: intraday sync",
+            description="Adds today's finished minute and hour candles of every backfilled "
+            "series from Upstox's intraday endpoint while its market trades; skips when closed.",
+            schedule="every 5 minutes (works only while the market is open)",
+            trigger=lambda: IntervalTrigger(minutes=5, timezone=IST),
+            run=lambda services: _candle_outcome(services.candle_backfill.sync_intraday()),
+        ),
+        JobSpec(
+            job_id="candle_sync_eod",
+            name="Candles: end-of-day sync",
+            description="Fetches every candle missing since the newest stored one of each "
+            "backfilled series (all intervals), after the close.",
+            schedule="daily 16:00 IST",
+            # NSE/BSE close at 15:30 and the closing session ends at 16:00 (NSE_DATA.md §2).
+            trigger=lambda: CronTrigger(hour=16, minute=0, timezone=IST),
+            run=lambda services: _candle_outcome(services.candle_backfill.sync_end_of_day()),
+        ),
+        JobSpec(
             job_id="holiday_refresh",
             name="Trading holidays refresh",
             description="Fetches this year's NSE, BSE and MCX holidays from Upstox into the "
@@ -102,6 +121,10 @@ def all_jobs() -> list[JobSpec]:
             run=lambda services: _holiday_outcome(services),
         ),
     ]
+
+
+def _candle_outcome(result: tuple[int, str]) -> JobOutcome:
+    return JobOutcome(rows_affected=result[0], message=result[1])
 
 
 def _holiday_outcome(services: PlatformServices) -> JobOutcome:

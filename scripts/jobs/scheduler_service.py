@@ -21,6 +21,7 @@ from scripts.db import Database
 from scripts.db.heartbeats import record_heartbeat
 from scripts.db.jobs import register_job
 from scripts.db.migrate import current_revision, head_revision
+from scripts.jobs.backfill_worker import BackfillWorker
 from scripts.jobs.registry import JobSpec, all_jobs
 from scripts.jobs.runner import run_recorded
 from scripts.logging_setup import configure_logging
@@ -38,6 +39,7 @@ class SchedulerService:
         )
         self.started_at = utc_now()
         self.specs = {spec.job_id: spec for spec in all_jobs()}
+        self.backfill_worker = BackfillWorker(self.services.candle_backfill)
 
     def start(self) -> None:
         """Register every job's ``sync_jobs`` row, then schedule: no run may precede its row.
@@ -74,6 +76,7 @@ class SchedulerService:
             id="__heartbeat__",
         )
         self.scheduler.start()
+        self.backfill_worker.start()
         self.beat()
         log.info("scheduler started with %d jobs", len(self.specs))
 
@@ -96,6 +99,7 @@ class SchedulerService:
             log.warning("could not record the scheduler heartbeat", exc_info=True)
 
     def stop(self) -> None:
+        self.backfill_worker.stop()
         self.scheduler.shutdown(wait=True)
         self.services.close()
         log.info("scheduler stopped")

@@ -14,6 +14,7 @@ from scripts.config.settings import Settings
 from scripts.db import Database
 from scripts.services.broker import BrokerService
 from scripts.services.broker_status import BrokerProbe
+from scripts.services.candle_backfill import CandleBackfillService
 from scripts.services.health import HealthService
 from scripts.services.instruments import InstrumentsService
 from scripts.services.job_runs import JobRunsService
@@ -34,6 +35,7 @@ class PlatformServices:
     market_status: MarketStatusService
     trading_calendar: TradingCalendarService
     instruments: InstrumentsService
+    candle_backfill: CandleBackfillService
 
     def close(self) -> None:
         """Stop the feed and close the Upstox client (the database belongs to the caller)."""
@@ -53,6 +55,7 @@ def build_services(
     market_feed = MarketFeedService(broker)
     health = HealthService(settings, database, BrokerProbe(settings), broker, market_feed)
     trading_calendar = TradingCalendarService(database)
+    instruments = InstrumentsService(database, broker)
     return PlatformServices(
         settings=settings,
         database=database,
@@ -62,5 +65,6 @@ def build_services(
         job_runs=JobRunsService(database),
         market_status=MarketStatusService(trading_calendar),
         trading_calendar=trading_calendar,
-        instruments=InstrumentsService(database, broker),
+        instruments=instruments,
+        candle_backfill=CandleBackfillService(database, broker, trading_calendar, instruments),
     )

@@ -97,7 +97,7 @@ async def test_sidebar_lists_core_group_with_dashboard_only(user: User) -> None:
     await user.should_see(marker="sidebar-group-Core", content="Core")
     await should_show(user, "nav-/", "Dashboard")
     await user.should_not_see(marker="sidebar-group-Trading")
-    await user.should_not_see(marker="sidebar-group-System")
+    await user.should_not_see(marker="sidebar-group-Alerts")
 
 
 async def test_jobs_table_and_scheduler_show_registered_jobs_and_heartbeat(

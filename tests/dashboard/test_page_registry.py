@@ -38,6 +38,7 @@ def test_discovery_finds_every_page_module_in_pages_md_order() -> None:
         ("Markets", "Market Calendar", "/market-calendar"),
         ("Account", "Profile & Connection", "/profile"),
         ("Account", "Funds & Margins", "/funds"),
+        ("System", "Data & Exports", "/data"),
     ]
 
 

@@ -1,0 +1,439 @@
+"""Candle backfill: a trader asks for a range, the scheduler's worker fetches it in chunks.
+
+The API only queues a task (:meth:`CandleBackfillService.request`); the scheduler's worker
+claims it and runs it (:meth:`run_task`) through ``UpstoxClient.historical_candles``, whose
+rate limiter paces the requests. Each chunk's candles and the task's checkpoint are written
+in one transaction, so a worker killed at any instant resumes from the last committed chunk,
+and candles are insert-or-ignore, so nothing is ever stored twice. Chunks in which the
+trading calendar has no session (a weekend, a holiday) are not requested at all.
+
+The incremental sync (:meth:`sync_intraday`, :meth:`sync_end_of_day`) keeps every series that
+has been backfilled current, fetching only what is missing since its newest stored candle.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from scripts.clock import IST, utc_now
+from scripts.db import Database
+from scripts.db.candle_backfill import (
+    DONE,
+    FAILED,
+    QUEUED,
+    BackfillTask,
+    SeriesState,
+    backfilled_series,
+    claim_next_task,
+    create_task,
+    finish_task,
+    mark_backfilled,
+    note_series_candles,
+    recent_tasks,
+    record_chunk,
+    record_series_sync,
+    requeue_running_tasks,
+    requeue_task,
+    task_by_id,
+)
+from scripts.db.candles import CandleRow, insert_candles
+from scripts.services.broker import BrokerService
+from scripts.services.candle_intervals import (
+    INTERVALS,
+    IntervalRule,
+    candle_row,
+    check_candle,
+    chunks,
+    describe_reject,
+    finished,
+)
+from scripts.services.errors import NotFound, ServiceError, ValidationFailed
+from scripts.services.instruments import InstrumentsService
+from scripts.services.trading_calendar import (
+    CalendarNotCovered,
+    TradingCalendar,
+    TradingCalendarService,
+)
+from scripts.services.upstox_errors import call_upstox
+from scripts.upstox.rest.models import Candle
+
+log = logging.getLogger(__name__)
+
+CALENDAR_EXCHANGES = ("NSE", "BSE", "MCX")
+TRADING_WINDOWS = ("normal", "special")
+MAX_RECENT = 200
+
+
+def calendar_exchange(segment: str) -> str:
+    """Whose trading calendar an instrument follows: NSE_EQ, NSE_FO, NSE_INDEX -> NSE, ..."""
+    prefix = segment.split("_", 1)[0]
+    return prefix if prefix in CALENDAR_EXCHANGES else "NSE"
+
+
+def task_view(task: BackfillTask) -> dict[str, Any]:
+    """The API's shape of a task (scripts/api_schemas/candle_backfill.py)."""
+    progress = 1.0 if task.state == DONE else task.chunks_done / max(task.chunks_total, 1)
+    return {
+        "task_id": task.id,
+        "instrument_key": task.instrument_key,
+        "trading_symbol": task.trading_symbol,
+        "interval": task.interval,
+        "from": task.from_date,
+        "to": task.to_date,
+        "state": task.state,
+        "progress": round(min(progress, 1.0), 4),
+        "rows_written": task.rows_written,
+        "rows_rejected": task.rows_rejected,
+        "reject_sample": task.reject_sample,
+        "chunks_done": task.chunks_done,
+        "chunks_total": task.chunks_total,
+        "note": task.note,
+        "error": task.error,
+        "created_at": task.created_at,
+        "started_at": task.started_at,
+        "finished_at": task.finished_at,
+    }
+
+
+class CandleBackfillService:
+    def __init__(
+        self,
+        database: Database,
+        broker: BrokerService,
+        calendar: TradingCalendarService,
+        instruments: InstrumentsService,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._database = database
+        self._broker = broker
+        self._calendar = calendar
+        self._instruments = instruments
+        self._clock = clock
+
+    # --- what the API does: queue and report --------------------------------------------
+    def request(
+        self, instrument: str, interval: str, from_text: str, to_text: str
+    ) -> dict[str, Any]:
+        """Validate a backfill request and queue it; the scheduler's worker does the work."""
+        rule = INTERVALS.get(interval)
+        if rule is None:
+            raise ValidationFailed(
+                f"Unknown interval {interval!r}; use one of {', '.join(INTERVALS)}.", "interval"
+            )
+        start = _parse_day(from_text, "from")
+        end = _parse_day(to_text, "to")
+        today = self._clock().astimezone(IST).date()
+        if start > end:
+            raise ValidationFailed(
+                f"'from' ({start}) is after 'to' ({end}); swap them or pick a later 'to'.", "from"
+            )
+        if end > today:
+            raise ValidationFailed(
+                f"'to' ({end}) is in the future; the latest day with candles is today ({today}).",
+                "to",
+            )
+        if end < rule.history_from:
+            raise ValidationFailed(
+                f"Upstox keeps {interval} candles from {rule.history_from} (§7.3); "
+                f"choose a 'to' on or after {rule.history_from}.",
+                "to",
+            )
+        note = None
+        if start < rule.history_from:
+            note = (
+                f"'from' moved from {start} to {rule.history_from}: Upstox keeps {interval} "
+                f"candles only from {rule.history_from}."
+            )
+            start = rule.history_from
+        found = self._instruments.resolve(instrument).instrument
+        with self._database.transaction() as connection:
+            task_id = create_task(
+                connection,
+                instrument_key=found.instrument_key,
+                trading_symbol=found.trading_symbol,
+                exchange=calendar_exchange(found.segment),
+                interval=interval,
+                from_date=start,
+                to_date=end,
+                chunks_total=len(chunks(rule, start, end)),
+                note=note,
+            )
+            task = task_by_id(connection, task_id)
+        assert task is not None
+        log.info(
+            "queued candle backfill %d: %s %s %s..%s",
+            task.id,
+            task.instrument_key,
+            interval,
+            start,
+            end,
+        )
+        return task_view(task)
+
+    def task(self, task_id: int) -> dict[str, Any]:
+        with self._database.read() as connection:
+            task = task_by_id(connection, task_id)
+        if task is None:
+            raise NotFound(
+                f"No backfill task {task_id}; GET /api/candles/backfill lists the recent ones.",
+                "task_id",
+            )
+        return task_view(task)
+
+    def recent(self, limit: int = 50) -> list[dict[str, Any]]:
+        with self._database.read() as connection:
+            return [task_view(task) for task in recent_tasks(connection, min(limit, MAX_RECENT))]
+
+    # --- what the scheduler's worker does ------------------------------------------------
+    def requeue_interrupted(self) -> int:
+        """Put tasks a dead scheduler left ``running`` back in the queue (checkpoint kept)."""
+        with self._database.transaction() as connection:
+            count = requeue_running_tasks(connection)
+        if count:
+            log.info("%d interrupted candle backfill(s) will resume from their checkpoint", count)
+        return count
+
+    def claim_next(self, worker: str) -> BackfillTask | None:
+        with self._database.transaction() as connection:
+            return claim_next_task(connection, worker)
+
+    def run_task(self, task: BackfillTask, stop: threading.Event | None = None) -> str:
+        """Fetch the task's remaining chunks; returns its final state (``queued`` if stopped)."""
+        rule = INTERVALS[task.interval]
+        remaining = chunks(rule, task.next_from, task.to_date) if task.next_from else []
+        log.info(
+            "candle backfill %d: %s %s, %d chunk(s) left of %d",
+            task.id,
+            task.instrument_key,
+            task.interval,
+            len(remaining),
+            task.chunks_total,
+        )
+        try:
+            calendar = self._calendar.calendar()
+            for index, (start, end) in enumerate(remaining):
+                if stop is not None and stop.is_set():
+                    with self._database.transaction() as connection:
+                        requeue_task(connection, task.id)
+                    return QUEUED
+                last = index == len(remaining) - 1
+                self._run_chunk(task, rule, calendar, start, end, None if last else end)
+        except ServiceError as error:
+            return self._fail(task, error.message)
+        except Exception as error:  # noqa: BLE001 - a task fails with its reason, never the worker
+            log.exception("candle backfill %d failed", task.id)
+            return self._fail(task, f"{type(error).__name__}: {error}")
+        with self._database.transaction() as connection:
+            finish_task(connection, task.id, DONE, None)
+            mark_backfilled(connection, task.instrument_key, task.interval, task)
+            done = task_by_id(connection, task.id)
+        log.info(
+            "candle backfill %d done: %d written, %d rejected",
+            task.id,
+            done.rows_written if done else 0,
+            done.rows_rejected if done else 0,
+        )
+        return DONE
+
+    def _run_chunk(
+        self,
+        task: BackfillTask,
+        rule: IntervalRule,
+        calendar: TradingCalendar,
+        start: date,
+        end: date,
+        chunk_end: date | None,
+    ) -> None:
+        key = task.instrument_key
+        candles: list[Candle] = []
+        if _has_session(calendar, task.exchange, start, end):
+            candles = call_upstox(
+                lambda: self._broker.client.historical_candles(
+                    key, rule.unit, rule.count, end, start
+                )
+            )
+        rows, rejects = self._checked(task.exchange, rule, key, candles, calendar)
+        if rejects:
+            log.warning(
+                "candle backfill %d: %d candle(s) of %s %s rejected, e.g. %s",
+                task.id,
+                len(rejects),
+                key,
+                rule.label,
+                rejects[0],
+            )
+        next_from = chunk_end + timedelta(days=1) if chunk_end else None
+        with self._database.transaction() as connection:
+            written = insert_candles(connection, rows)
+            note_series_candles(
+                connection, key, rule.label, task.exchange, max((r.ts for r in rows), default=None)
+            )
+            record_chunk(
+                connection, task.id, next_from=next_from, written=written, rejected=rejects
+            )
+
+    def _checked(
+        self,
+        exchange: str,
+        rule: IntervalRule,
+        key: str,
+        candles: list[Candle],
+        calendar: TradingCalendar,
+    ) -> tuple[list[CandleRow], list[str]]:
+        """Sound, finished candles to store, and the rejects described in words."""
+        now = self._clock()
+        rows: list[CandleRow] = []
+        rejects: list[str] = []
+        for candle in candles:
+            row = candle_row(key, rule, candle)
+            reason = check_candle(rule, row)
+            if reason is not None:
+                rejects.append(describe_reject(row, reason))
+            elif finished(rule, row.ts, now, _session_end(calendar, exchange, row.ts)):
+                rows.append(row)
+        return rows, rejects
+
+    def _fail(self, task: BackfillTask, message: str) -> str:
+        log.warning("candle backfill %d failed: %s", task.id, message)
+        with self._database.transaction() as connection:
+            finish_task(connection, task.id, FAILED, message)
+        return FAILED
+
+    # --- incremental sync (scheduled jobs) -------------------------------------------------
+    def sync_intraday(self) -> tuple[int, str]:
+        """Today's finished intraday candles of every backfilled minute/hour series whose
+        exchange is trading now; (rows written, what happened)."""
+        if self._broker.vault.access_token() is None:
+            return 0, "skipped: not logged in to Upstox"
+        now = self._clock()
+        calendar = self._calendar.calendar()
+        series = [s for s in self._series() if INTERVALS[s.interval].intraday]
+        if not series:
+            return 0, "no backfilled minute or hour series to keep current"
+        open_series = [s for s in series if _trading_now(calendar, s.exchange, now)]
+        if not open_series:
+            return 0, "skipped: the market is closed now; the end-of-day sync fills the rest"
+        written = 0
+        for state in open_series:
+            rule = INTERVALS[state.interval]
+            candles = call_upstox(
+                lambda: self._broker.client.intraday_candles(
+                    state.instrument_key, rule.unit, rule.count  # type: ignore[arg-type]
+                )
+            )
+            written += self._store_sync(state, rule, candles, calendar)
+        return written, f"{written} candle(s) for {len(open_series)} series"
+
+    def sync_end_of_day(self) -> tuple[int, str]:
+        """Everything missing since each backfilled series' newest candle, up to today."""
+        if self._broker.vault.access_token() is None:
+            return 0, "skipped: not logged in to Upstox"
+        today = self._clock().astimezone(IST).date()
+        calendar = self._calendar.calendar()
+        written, failed = 0, []
+        series = self._series()
+        for state in series:
+            rule = INTERVALS[state.interval]
+            since = (
+                datetime.fromtimestamp(state.last_ts, IST).date()
+                if state.last_ts is not None
+                else state.backfilled_to or today
+            )
+            try:
+                for start, end in chunks(rule, max(since, rule.history_from), today):
+                    if not _has_session(calendar, state.exchange, start, end):
+                        continue
+                    candles = call_upstox(
+                        lambda: self._broker.client.historical_candles(
+                            state.instrument_key, rule.unit, rule.count, end, start
+                        )
+                    )
+                    written += self._store_sync(state, rule, candles, calendar)
+            except ServiceError as error:
+                failed.append(f"{state.instrument_key} {state.interval}: {error.message}")
+        message = f"{written} candle(s) for {len(series)} series"
+        if failed:
+            raise ServiceError(message + "; failed: " + "; ".join(failed))
+        return written, message
+
+    def _series(self) -> list[SeriesState]:
+        with self._database.read() as connection:
+            return backfilled_series(connection)
+
+    def _store_sync(
+        self,
+        state: SeriesState,
+        rule: IntervalRule,
+        candles: list[Candle],
+        calendar: TradingCalendar,
+    ) -> int:
+        rows, rejects = self._checked(state.exchange, rule, state.instrument_key, candles, calendar)
+        if rejects:
+            log.warning(
+                "candle sync: %d candle(s) of %s %s rejected, e.g. %s",
+                len(rejects),
+                state.instrument_key,
+                rule.label,
+                rejects[0],
+            )
+        with self._database.transaction() as connection:
+            written = insert_candles(connection, rows)
+            note_series_candles(
+                connection,
+                state.instrument_key,
+                rule.label,
+                state.exchange,
+                max((r.ts for r in rows), default=None),
+            )
+            record_series_sync(
+                connection,
+                state.instrument_key,
+                rule.label,
+                f"{written} new candle(s), {len(rejects)} rejected",
+            )
+        return written
+
+
+def _parse_day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            f"'{field}' must be a date as YYYY-MM-DD (IST), got {text!r}.", field
+        ) from None
+
+
+def _has_session(calendar: TradingCalendar, exchange: str, start: date, end: date) -> bool:
+    """Whether any day of [start, end] trades; True where the calendar has no data (ask)."""
+    day = start
+    while day <= end:
+        try:
+            if calendar.trading_day(exchange, day).opens():
+                return True
+        except CalendarNotCovered:
+            return True
+        day += timedelta(days=1)
+    return False
+
+
+def _session_end(calendar: TradingCalendar, exchange: str, ts: int) -> datetime | None:
+    """When trading stops on the IST day of ``ts``; None where the calendar cannot say."""
+    day = datetime.fromtimestamp(ts, IST).date()
+    try:
+        windows = calendar.trading_day(exchange, day).windows
+    except CalendarNotCovered:
+        return None
+    ends = [w.end for w in windows if w.kind in TRADING_WINDOWS]
+    return datetime.combine(day, max(ends), IST) if ends else None
+
+
+def _trading_now(calendar: TradingCalendar, exchange: str, now: datetime) -> bool:
+    try:
+        window = calendar.trading_day(exchange, now.astimezone(IST).date()).window_at(now)
+    except CalendarNotCovered:
+        return False
+    return window is not None and window.kind in TRADING_WINDOWS
