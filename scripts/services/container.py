@@ -14,6 +14,8 @@ from scripts.config.settings import Settings
 from scripts.db import Database
 from scripts.services.broker import BrokerService
 from scripts.services.broker_status import BrokerProbe
+from scripts.services.candle_coverage import CandleCoverageService
+from scripts.services.candle_reads import CandleReadsService
 from scripts.services.health import HealthService
 from scripts.services.instruments import InstrumentsService
 from scripts.services.job_runs import JobRunsService
@@ -34,6 +36,8 @@ class PlatformServices:
     market_status: MarketStatusService
     trading_calendar: TradingCalendarService
     instruments: InstrumentsService
+    candle_reads: CandleReadsService
+    candle_coverage: CandleCoverageService
 
     def close(self) -> None:
         """Stop the feed and close the Upstox client (the database belongs to the caller)."""
@@ -53,6 +57,8 @@ def build_services(
     market_feed = MarketFeedService(broker)
     health = HealthService(settings, database, BrokerProbe(settings), broker, market_feed)
     trading_calendar = TradingCalendarService(database)
+    instruments = InstrumentsService(database, broker)
+    candle_reads = CandleReadsService(database, instruments)
     return PlatformServices(
         settings=settings,
         database=database,
@@ -62,5 +68,7 @@ def build_services(
         job_runs=JobRunsService(database),
         market_status=MarketStatusService(trading_calendar),
         trading_calendar=trading_calendar,
-        instruments=InstrumentsService(database, broker),
+        instruments=instruments,
+        candle_reads=candle_reads,
+        candle_coverage=CandleCoverageService(database, trading_calendar, candle_reads),
     )
