@@ -58,7 +58,7 @@ def candles_between(
         .order_by(_c.ts)
         .limit(limit)
     )
-    return [tuple(row) for row in connection.execute(statement).tuples()]
+    return [tuple(row) for row in connection.execute(statement)]
 
 
 def candles_before(
@@ -77,7 +77,7 @@ def candles_before(
         .order_by(_c.ts.desc())
         .limit(limit)
     )
-    rows = [tuple(row) for row in connection.execute(statement).tuples()]
+    rows = [tuple(row) for row in connection.execute(statement)]
     rows.reverse()
     return rows
 
@@ -111,7 +111,7 @@ def series_summaries(
     )
     return [
         SeriesSummary(key, label, int(first), int(last), int(count))
-        for key, label, first, last, count in connection.execute(statement).tuples()
+        for key, label, first, last, count in connection.execute(statement)
     ]
 
 
@@ -125,4 +125,4 @@ def candles_per_day(
         .where(and_(*_series(instrument_key, interval), _c.ts >= start_ts, _c.ts <= end_ts))
         .group_by(day)
     )
-    return {int(number): int(count) for number, count in connection.execute(statement).tuples()}
+    return {int(number): int(count) for number, count in connection.execute(statement)}
