@@ -9,10 +9,6 @@ from scripts.clock import IST
 from scripts.db.candle_reads import SeriesSummary
 from scripts.services.calendar_data import CALENDAR_DIR, load_bundled
 from scripts.services.candle_coverage import judge
-from scripts.services.trading_calendar import TradingCalendarService
-from scripts.services.candle_reads import CandleReadsService
-from scripts.services.candle_coverage import CandleCoverageService
-from scripts.services.instruments import InstrumentsService
 from scripts.services.trading_calendar import TradingCalendar
 from tests.candle_rows import (
     RELIANCE,
@@ -79,14 +75,15 @@ def test_weekly_series_miss_a_week_not_its_days(database) -> None:
     ]
 
 
-def test_intraday_sessions_with_few_candles_are_partial_gaps_through_the_service(database) -> None:
+def test_intraday_sessions_with_few_candles_are_partial_gaps_through_the_service(
+    app, database
+) -> None:
     store_instruments(database)
     store_candles(database, RELIANCE, "1m", minute_series(date(2025, 6, 2)))
     store_candles(database, RELIANCE, "1m", minute_series(date(2025, 6, 3), 120))
     store_candles(database, RELIANCE, "1m", minute_series(date(2025, 6, 5), 370))
     store_candles(database, RELIANCE, "1d", daily_series([date(2025, 6, 2)]))
-    reads = CandleReadsService(database, InstrumentsService(database, None))  # type: ignore[arg-type]
-    service = CandleCoverageService(database, TradingCalendarService(database), reads)
+    service = app.extensions["upstox_platform"].candle_coverage
     minute = service.coverage("RELIANCE", "1m")[0]
     assert (minute.trading_symbol, minute.count) == ("RELIANCE", 375 + 120 + 370)
     assert [(g.kind, g.first_day, g.sessions) for g in minute.gaps] == [
