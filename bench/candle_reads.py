@@ -142,7 +142,8 @@ def instrument_records(instruments: int) -> list[dict[str, Any]]:
 def percentiles(label: str, timings: list[float]) -> str:
     ms = sorted(t * 1000 for t in timings)
     p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
-    return f"{label:<34} p50 {statistics.median(ms):7.2f} ms   p95 {p95:7.2f} ms   max {ms[-1]:7.2f} ms"
+    median = statistics.median(ms)
+    return f"{label:<34} p50 {median:7.2f} ms   p95 {p95:7.2f} ms   max {ms[-1]:7.2f} ms"
 
 
 def timed(calls: list[Callable[[], Any]]) -> list[float]:
@@ -166,7 +167,9 @@ def workload(instruments: int, per_instrument: int, samples: int) -> list[tuple[
 
 
 def measure_platform(label: str, database: Database, picks: list[tuple[str, date]]) -> None:
-    reads = CandleReadsService(database, InstrumentsService(database, None))  # type: ignore[arg-type]
+    # Reads resolve symbols but never download the instrument file: no broker needed.
+    instruments = InstrumentsService(database, broker=None)  # type: ignore[arg-type]
+    reads = CandleReadsService(database, instruments)
     year_from, year_to = (LAST_DAY - timedelta(days=364)).isoformat(), LAST_DAY.isoformat()
 
     def year(symbol: str) -> Callable[[], Any]:

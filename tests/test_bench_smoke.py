@@ -41,3 +41,11 @@ def test_instrument_search_benchmark_prints_baseline_and_search_percentiles() ->
     for label in ("baseline", "search", "resolve", "API search"):
         assert any(row.startswith(label) and "p95" in row for row in out.splitlines()), out
     assert "load         2000 rows" in out
+
+
+def test_candle_reads_benchmark_prints_service_baseline_and_duckdb_percentiles() -> None:
+    out = run_bench("bench/candle_reads.py", "--rows", "40000", "--samples", "10")
+    for label in ("baseline sqlite", "service sqlite", "duckdb 1d year"):
+        assert any(row.startswith(label) and "p95" in row for row in out.splitlines()), out
+    assert "load        40000 rows" in out
+    assert "service postgresql" in out or "postgresql: skipped" in out, out
