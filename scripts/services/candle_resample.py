@@ -1,6 +1,6 @@
 """Resample stored candles to a coarser interval: pure functions, no database, no clock.
 
-The rules, and why (docs/DATABASE_ARCHITECTURE.md repeats them):
+The rules, and why:
 
 - **Candle times** are the candle's *start*, epoch seconds UTC, as stored in ``candles_new``.
   A daily candle starts at 00:00 IST of its day, the timestamp Upstox's v3 daily candles carry
