@@ -18,6 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 from scripts.api_schemas.account import Margins, Profile
 from scripts.api_schemas.auth import LoggedOut, LoginStarted, SessionStatus
 from scripts.api_schemas.candle_backfill import BackfillTask
+from scripts.api_schemas.candles import CandleSeries, SeriesCoverage
 from scripts.api_schemas.feed import FeedHealth
 from scripts.api_schemas.health import PlatformHealth
 from scripts.api_schemas.instruments import Instrument, InstrumentsStatus, ResolvedInstrument
@@ -269,3 +270,29 @@ class ApiClient:
     async def backfill_tasks(self, limit: int = 20) -> list[BackfillTask]:
         """Recent backfills, newest first."""
         return await self._get_as(list[BackfillTask], "/api/candles/backfill", {"limit": limit})
+
+    async def candles(
+        self,
+        symbol: str,
+        interval: str = "1d",
+        start: str | None = None,
+        end: str | None = None,
+        indicators: str | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> CandleSeries:
+        """One page of stored candles (resampled as needed) with optional indicator lines."""
+        params: dict[str, Any] = {"interval": interval}
+        for name, value in (("from", start), ("to", end), ("indicators", indicators),
+                            ("cursor", cursor), ("limit", limit)):  # fmt: skip
+            if value:
+                params[name] = value
+        path = f"/api/candles/{quote(symbol, safe='')}"
+        return await self._get_as(CandleSeries, path, params)
+
+    async def candle_coverage(
+        self, symbol: str | None = None, interval: str | None = None
+    ) -> list[SeriesCoverage]:
+        """First, last, count, freshness and gaps of each stored candle series."""
+        params = {k: v for k, v in (("symbol", symbol), ("interval", interval)) if v}
+        return await self._get_as(list[SeriesCoverage], "/api/candles/coverage", params)

@@ -47,3 +47,11 @@ def test_candle_ingest_benchmark_prints_baseline_and_insert_rates() -> None:
     out = run_bench("bench/candle_ingest.py", "--rows", "5000", "--batch", "1000", "--repeat", "1")
     for label in ("baseline", "insert_candles", "re-insert"):
         assert any(row.startswith(label) and "candles/s" in row for row in out.splitlines()), out
+
+
+def test_candle_reads_benchmark_prints_service_baseline_and_duckdb_percentiles() -> None:
+    out = run_bench("bench/candle_reads.py", "--rows", "40000", "--samples", "10")
+    for label in ("baseline sqlite", "service sqlite", "duckdb 1d year"):
+        assert any(row.startswith(label) and "p95" in row for row in out.splitlines()), out
+    assert "load        40000 rows" in out
+    assert "service postgresql" in out or "postgresql: skipped" in out, out

@@ -15,6 +15,8 @@ from scripts.db import Database
 from scripts.services.broker import BrokerService
 from scripts.services.broker_status import BrokerProbe
 from scripts.services.candle_backfill import CandleBackfillService
+from scripts.services.candle_coverage import CandleCoverageService
+from scripts.services.candle_reads import CandleReadsService
 from scripts.services.health import HealthService
 from scripts.services.instruments import InstrumentsService
 from scripts.services.job_runs import JobRunsService
@@ -36,6 +38,8 @@ class PlatformServices:
     trading_calendar: TradingCalendarService
     instruments: InstrumentsService
     candle_backfill: CandleBackfillService
+    candle_reads: CandleReadsService
+    candle_coverage: CandleCoverageService
 
     def close(self) -> None:
         """Stop the feed and close the Upstox client (the database belongs to the caller)."""
@@ -56,6 +60,7 @@ def build_services(
     health = HealthService(settings, database, BrokerProbe(settings), broker, market_feed)
     trading_calendar = TradingCalendarService(database)
     instruments = InstrumentsService(database, broker)
+    candle_reads = CandleReadsService(database, instruments)
     return PlatformServices(
         settings=settings,
         database=database,
@@ -67,4 +72,6 @@ def build_services(
         trading_calendar=trading_calendar,
         instruments=instruments,
         candle_backfill=CandleBackfillService(database, broker, trading_calendar, instruments),
+        candle_reads=candle_reads,
+        candle_coverage=CandleCoverageService(database, trading_calendar, candle_reads),
     )
