@@ -127,12 +127,18 @@ def test_no_stored_candles_is_a_200_with_a_hint_to_backfill(stored) -> None:
         ("/api/candles/RELIANCE?limit=100000", 422, "limit", "less than"),
         ("/api/candles/RELIANCE?from=2025-01-01&to=2025-01-31&cursor=12", 422, "cursor", "next_"),
         ("/api/candles/RELIANCE?indicators=wma:5", 422, "indicators", "sma:N"),
-        ("/api/candles/backfill", 404, "symbol", "POST /api/candles/backfill"),
+        # /api/candles/backfill itself is the task list (its own blueprint); another spelling
+        # of the word must still not be read as a symbol.
+        ("/api/candles/Backfill", 404, "symbol", "POST /api/candles/backfill"),
     ],
 )
 def test_bad_requests_are_clear_4xx_never_5xx(stored, url, status, field, words) -> None:
     problem = error(stored.get(url), status)
     assert problem["field"] == field and words in problem["message"], problem
+
+
+def test_backfill_is_the_task_list_not_a_symbol(stored) -> None:
+    assert data(stored.get("/api/candles/backfill")) == []
 
 
 def test_coverage_is_its_own_route_not_a_symbol(stored) -> None:
