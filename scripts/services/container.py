@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from scripts.config.settings import Settings
 from scripts.db import Database
+from scripts.feed_link.client import FeedLink
 from scripts.services.broker import BrokerService
 from scripts.services.broker_status import BrokerProbe
 from scripts.services.health import HealthService
@@ -36,7 +37,7 @@ class PlatformServices:
     instruments: InstrumentsService
 
     def close(self) -> None:
-        """Stop the feed and close the Upstox client (the database belongs to the caller)."""
+        """Close the feed link and the Upstox client (the database belongs to the caller)."""
         self.market_feed.stop()
         self.broker.close()
 
@@ -50,7 +51,9 @@ def build_services(
     """Wire every service for one process; no connection is opened until first use."""
     database = database or Database(settings.database_url)
     broker = BrokerService(settings, database, client=upstox_client)
-    market_feed = MarketFeedService(broker)
+    instruments = InstrumentsService(database, broker)
+    # The API's client of the feed process (its own process: one Upstox connection).
+    market_feed = MarketFeedService(FeedLink(settings.feed_host, settings.feed_port), instruments)
     health = HealthService(settings, database, BrokerProbe(settings), broker, market_feed)
     trading_calendar = TradingCalendarService(database)
     return PlatformServices(
@@ -62,5 +65,5 @@ def build_services(
         job_runs=JobRunsService(database),
         market_status=MarketStatusService(trading_calendar),
         trading_calendar=trading_calendar,
-        instruments=InstrumentsService(database, broker),
+        instruments=instruments,
     )
