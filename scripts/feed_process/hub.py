@@ -27,6 +27,7 @@ from scripts.services.errors import BrokerLoginRequired, ValidationFailed
 from scripts.upstox.feed.consumers import ConsumerBook
 from scripts.upstox.feed.loop_thread import FeedThread
 from scripts.upstox.feed.market_stream import MarketFeed
+from scripts.upstox.feed.tick_bus import TickBus
 from scripts.upstox.feed.tick_store import TickStore
 from scripts.upstox_wire.feed_modes import over_limit
 
@@ -154,6 +155,12 @@ class FeedHub:
         data["consumers"] = self._consumers.consumer_count()
         data["feeds_opened"] = self.feeds_opened
         return data
+
+    @property
+    def tick_bus(self) -> TickBus | None:
+        """The running feed's bus of decoded (unmerged) updates, for in-process observers."""
+        feed = self._feed
+        return None if feed is None else feed.bus
 
     def _live(self) -> bool:
         feed = self._feed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import time
 
 import httpx
@@ -213,3 +214,34 @@ def test_without_the_feed_process_health_says_unreachable_and_subscribe_is_502(
     refused = sandbox_api.post("/api/feed/subscriptions", json={"instrument_keys": [RELIANCE]})
     assert refused.status_code == 502
     assert "own process" in refused.get_json()["error"]["message"]
+
+
+def test_incremental_live_feed_keeps_the_parts_a_message_left_out(
+    api, feed_server, sandbox_process
+) -> None:
+    """The sandbox sends only what changed: an option's steady open interest is left out of
+    every live_feed, yet the merged tick keeps it (and depth, OHLC, the LTPC)."""
+    control = f"{sandbox_process.url}/sandbox/control/feed"
+    assert httpx.post(control, json={"incremental": True}).json()["data"]["incremental"] is True
+    try:
+        log_in(api)
+        found = api.get("/api/instruments/search?q=NIFTY&type=CE&limit=1").get_json()["data"]
+        option = found[0]["instrument_key"]
+        api.post("/api/feed/subscriptions", json={"instrument_keys": [option], "mode": "full"})
+        first = wait_for_ticks(api, option, 1)[0]
+        assert first["oi"] > 0
+        bus = feed_server.hub.tick_bus
+        assert bus is not None
+        raw: queue.Queue = queue.Queue()
+        bus.subscribe(raw, keys=[option])
+        live = []
+        while len(live) < 2:
+            update = raw.get(timeout=20)
+            if not update.snapshot:
+                live.append(update)
+        assert all(update.oi is None for update in live), "oi was sent though unchanged"
+        tick = api.get(f"/api/feed/ticks?instrument_keys={option}").get_json()["data"][0]
+        assert tick["oi"] == first["oi"] and tick["received_at"] > first["received_at"]
+        assert tick["ltp"] > 0 and tick["ltt"] > 0 and len(tick["depth"]) == 5 and tick["ohlc"]
+    finally:
+        httpx.post(control, json={"incremental": False})
