@@ -63,6 +63,16 @@ def test_subscribed_ticks_arrive_decoded_from_protobuf(api) -> None:
     health = api.get("/api/health").get_json()["data"]["broker"]["feed"]
     assert health["connected"] is True and health["subscriptions"]["full"] == 2
     assert health["last_tick_age_s"] is not None
+    assert {"NSE_EQ", "BSE_FO", "MCX_FO", "NCD_FO", "BCD_FO"} <= set(health["market_status"])
+
+
+def test_full_d30_delivers_thirty_depth_levels(api) -> None:
+    log_in(api)
+    api.post("/api/feed/subscriptions", json={"instrument_keys": [RELIANCE], "mode": "full_d30"})
+    tick = wait_for_ticks(api, RELIANCE, 1)[0]
+    assert tick["mode"] == "full_d30" and len(tick["depth"]) == 30
+    prices = [level["bid_price"] for level in tick["depth"]]
+    assert prices == sorted(prices, reverse=True)
 
 
 def test_symbols_are_resolved_and_an_unknown_key_is_refused_by_name(api) -> None:
