@@ -41,3 +41,9 @@ def test_instrument_search_benchmark_prints_baseline_and_search_percentiles() ->
     for label in ("baseline", "search", "resolve", "API search"):
         assert any(row.startswith(label) and "p95" in row for row in out.splitlines()), out
     assert "load         2000 rows" in out
+
+
+def test_feed_decode_benchmark_prints_baseline_and_dispatch_rates() -> None:
+    out = run_bench("bench/feed_decode.py", "--smoke")
+    assert "baseline parse" in out and "decode+dispatch" in out
+    assert all(mode in out for mode in ("ltpc", "full", "option_greeks", "full_d30", "mixed"))

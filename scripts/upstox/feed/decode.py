@@ -6,6 +6,7 @@ the SDK's; see market_data_feed_v3.proto for why the package name differs.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from scripts.upstox.feed.events import DepthQuote, FeedMessage, Greeks, OhlcBar, Tick
@@ -26,10 +27,18 @@ def decode_feed_response(frame: bytes) -> FeedMessage:
         }
         return FeedMessage(kind=kind, server_ts=response.currentTs, segment_status=status)
     snapshot = kind == "initial_feed"
-    ticks = tuple(
-        _tick(key, feed, snapshot, response.currentTs) for key, feed in response.feeds.items()
-    )
-    return FeedMessage(kind=kind, server_ts=response.currentTs, ticks=ticks)
+    server_ts = response.currentTs
+    ticks = tuple(_tick(key, feed, snapshot, server_ts) for key, feed in response.feeds.items())
+    return FeedMessage(kind=kind, server_ts=server_ts, ticks=ticks)
+
+
+@functools.cache
+def _modes() -> dict[int, str]:
+    """RequestMode number -> the platform's mode word (the hot path's enum lookup, once)."""
+    pb = feed_pb2()
+    return {
+        pb.RequestMode.Value(name): mode for name, mode in MODE_FOR_REQUEST_MODE_NAME.items()
+    }
 
 
 def _tick(key: str, feed: Any, snapshot: bool, server_ts: int) -> Tick:
@@ -43,17 +52,17 @@ def _tick(key: str, feed: Any, snapshot: bool, server_ts: int) -> Tick:
     taken as the value. The cost: a real 0 arriving in a live_feed (OI falling to
     zero) is missed until the next snapshot, which we judge rarer than a wiped volume.
     """
-    pb = feed_pb2()
-    mode = MODE_FOR_REQUEST_MODE_NAME[pb.RequestMode.Name(feed.requestMode)]
+    mode = _modes()[feed.requestMode]
+    which = feed.WhichOneof("FeedUnion")
+    if which == "ltpc":  # the commonest shape: positional, no dicts built
+        ltpc = feed.ltpc
+        return Tick(key, ltpc.ltp, ltpc.ltt, ltpc.ltq, ltpc.cp, mode, snapshot, server_ts)
     common: dict[str, Any] = {
         "instrument_key": key,
         "mode": mode,
         "snapshot": snapshot,
         "server_ts": server_ts,
     }
-    which = feed.WhichOneof("FeedUnion")
-    if which == "ltpc":
-        return Tick(**_ltpc(feed.ltpc), **common)
     scalar = _as_is if snapshot else _zero_is_unsent
     if which == "firstLevelWithGreeks":
         first = feed.firstLevelWithGreeks
@@ -81,7 +90,7 @@ def _tick(key: str, feed: Any, snapshot: bool, server_ts: int) -> Tick:
             **_ltpc_of(market),
             **common,
             depth=(
-                tuple(_quote(q) for q in market.marketLevel.bidAskQuote)
+                tuple([_quote(q) for q in market.marketLevel.bidAskQuote])
                 if market.HasField("marketLevel")
                 else None
             ),
@@ -118,9 +127,7 @@ def _zero_is_unsent(value: Any) -> Any:
 
 
 def _quote(quote: Any) -> DepthQuote:
-    return DepthQuote(
-        bid_price=quote.bidP, bid_qty=quote.bidQ, ask_price=quote.askP, ask_qty=quote.askQ
-    )
+    return DepthQuote(quote.bidP, quote.bidQ, quote.askP, quote.askQ)
 
 
 def _greeks(greeks: Any) -> Greeks:
@@ -131,14 +138,6 @@ def _greeks(greeks: Any) -> Greeks:
 
 def _bars(market_ohlc: Any) -> tuple[OhlcBar, ...]:
     return tuple(
-        OhlcBar(
-            interval=bar.interval,
-            open=bar.open,
-            high=bar.high,
-            low=bar.low,
-            close=bar.close,
-            volume=bar.vol,
-            ts=bar.ts,
-        )
+        OhlcBar(bar.interval, bar.open, bar.high, bar.low, bar.close, bar.vol, bar.ts)
         for bar in market_ohlc.ohlc
     )

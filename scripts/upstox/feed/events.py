@@ -6,6 +6,7 @@ Times are epoch milliseconds (UTC) as Upstox sends them; convert for display onl
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -99,6 +100,9 @@ MERGED_FIELDS: tuple[str, ...] = (
 )
 
 
+_parts = operator.attrgetter(*MERGED_FIELDS)
+
+
 def merge_tick(previous: Tick | None, update: Tick) -> Tick:
     """``update`` with every part it left out (None) taken from ``previous``.
 
@@ -110,9 +114,9 @@ def merge_tick(previous: Tick | None, update: Tick) -> Tick:
     if previous is None:
         return update
     missing = {
-        name: getattr(previous, name)
-        for name in MERGED_FIELDS
-        if getattr(update, name) is None and getattr(previous, name) is not None
+        name: old
+        for name, new, old in zip(MERGED_FIELDS, _parts(update), _parts(previous))
+        if new is None and old is not None
     }
     return replace(update, **missing) if missing else update
 
