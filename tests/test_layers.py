@@ -92,8 +92,7 @@ RULES = {
     # never the API's blueprints, and no SQL of its own.
     "the feed process uses services and the Upstox client, never the API or SQL": (
         "scripts/feed_process",
-        ("sqlalchemy", "scripts.blueprints", "scripts.api", "scripts.feed_link")
-        + HTTP_CLIENTS,
+        ("sqlalchemy", "scripts.blueprints", "scripts.api", "scripts.feed_link") + HTTP_CLIENTS,
     ),
     "the Upstox layer knows nothing above it": (
         "scripts/upstox",

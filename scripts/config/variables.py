@@ -245,7 +245,7 @@ class PlatformVariables(DashboardVariables):
     SANDBOX_HOST: Text = variable("127.0.0.1", doc="address the built-in sandbox listens on")
     SANDBOX_PORT: Port = variable(9100, doc="port of the built-in sandbox")
     FEED_HOST: Text = variable(
-        "127.0.0.1", doc="loopback address of the market-feed process (API workers read ticks there)"
+        "127.0.0.1", doc="address of the market-feed process (API workers read ticks there)"
     )
     FEED_PORT: Port = variable(9200, doc="port of the market-feed process")
     UPSTOX_SANDBOX_URL: Annotated[str, BeforeValidator(_http_url("http://127.0.0.1:9100"))] = (

@@ -84,11 +84,11 @@ class FeedLink:
         except ValueError:
             raise FeedLinkError(502, "bad_answer", "the feed process gave no JSON", None) from None
         if response.status_code != 200:
-            error = payload.get("error") or {}
+            refusal = payload.get("error") or {}
             raise FeedLinkError(
                 response.status_code,
-                str(error.get("code", "error")),
-                str(error.get("message", "the feed process refused the request")),
-                error.get("field"),
+                str(refusal.get("code", "error")),
+                str(refusal.get("message", "the feed process refused the request")),
+                refusal.get("field"),
             )
         return payload["data"]

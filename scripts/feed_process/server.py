@@ -153,5 +153,7 @@ def _keys(body: dict[str, Any], required: bool) -> list[str] | None:
     if keys is None and not required:
         return None
     if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
-        raise ValidationFailed("instrument_keys must be a list of instrument keys", "instrument_keys")
+        raise ValidationFailed(
+            "instrument_keys must be a list of instrument keys", "instrument_keys"
+        )
     return keys

@@ -16,8 +16,8 @@ Interface (watchlists and pages code against it; keep it):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from scripts.feed_link.client import FeedLink, FeedLinkError, FeedUnreachable
 from scripts.services.errors import (
@@ -32,6 +32,7 @@ from scripts.services.instruments import InstrumentsService
 from scripts.upstox_wire.feed_modes import FeedMode
 
 log = logging.getLogger(__name__)
+Answer = TypeVar("Answer")
 
 _BY_STATUS: dict[int, type[ServiceError]] = {
     404: NotFound,
@@ -46,19 +47,23 @@ class MarketFeedService:
         self._instruments = instruments
 
     # --- subscriptions -----------------------------------------------------------------
-    def subscribe(self, consumer: str, instrument_keys: list[str], mode: FeedMode) -> dict[str, Any]:
+    def subscribe(
+        self, consumer: str, instrument_keys: list[str], mode: FeedMode
+    ) -> dict[str, Any]:
         """``consumer`` (e.g. ``watchlist:3``) wants these instruments in ``mode``.
 
         Answers the consumer's own subscriptions and the connection's (every consumer's,
         each key in the richest mode wanted). 409 without an Upstox session.
         """
         keys = self.resolve(instrument_keys)
-        return self._call(lambda: self._link.subscribe(consumer, keys, str(mode)))
+        return _call(lambda: self._link.subscribe(consumer, keys, str(mode)))
 
-    def unsubscribe(self, consumer: str, instrument_keys: list[str] | None = None) -> dict[str, Any]:
+    def unsubscribe(
+        self, consumer: str, instrument_keys: list[str] | None = None
+    ) -> dict[str, Any]:
         """Drop ``consumer``'s instruments (all of them when None); others keep theirs."""
         keys = None if instrument_keys is None else self.resolve(instrument_keys)
-        return self._call(lambda: self._link.unsubscribe(consumer, keys))
+        return _call(lambda: self._link.unsubscribe(consumer, keys))
 
     def resolve(self, texts: Iterable[str]) -> list[str]:
         """Instrument keys for symbols or keys; the first unknown one is refused by name."""
@@ -77,12 +82,12 @@ class MarketFeedService:
     def latest(self, instrument_keys: Iterable[str]) -> list[dict[str, Any]]:
         """Latest merged tick per key that has one, with ``age_ms`` and ``stale``."""
         keys = list(instrument_keys)
-        return self._call(lambda: self._link.ticks(keys))
+        return _call(lambda: self._link.ticks(keys))
 
     def bars(self, instrument_key: str) -> dict[str, Any]:
         """1-minute bars built from the ticks of one instrument (symbol or key)."""
         key = self.resolve([instrument_key])[0]
-        return self._call(lambda: self._link.bars(key))
+        return _call(lambda: self._link.bars(key))
 
     def health(self) -> dict[str, Any]:
         """The feed process's health; never raises (the dashboard header shows it)."""
@@ -99,16 +104,18 @@ class MarketFeedService:
     def stop(self) -> None:
         self._link.close()
 
-    def _call(self, call: Any) -> Any:
-        try:
-            return call()
-        except FeedUnreachable as error:
-            raise UpstreamUnavailable(
-                f"The market feed is not available: {error}. It runs as its own process; "
-                "start the platform with ./start_nicegui.sh (or check logs/feed.log)."
-            ) from None
-        except FeedLinkError as error:
-            if error.code == BrokerLoginRequired.code:
-                raise BrokerLoginRequired(error.message, error.field) from None
-            kind = _BY_STATUS.get(error.status, UpstreamUnavailable)
-            raise kind(error.message, error.field) from None
+
+def _call(call: Callable[[], Answer]) -> Answer:
+    """Run one link call; the feed process's refusals become the same typed service errors."""
+    try:
+        return call()
+    except FeedUnreachable as error:
+        raise UpstreamUnavailable(
+            f"The market feed is not available: {error}. It runs as its own process; "
+            "start the platform with ./start_nicegui.sh (or check logs/feed.log)."
+        ) from None
+    except FeedLinkError as error:
+        if error.code == BrokerLoginRequired.code:
+            raise BrokerLoginRequired(error.message, error.field) from None
+        kind = _BY_STATUS.get(error.status, UpstreamUnavailable)
+        raise kind(error.message, error.field) from None

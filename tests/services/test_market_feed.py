@@ -185,10 +185,10 @@ def test_reconnect_resubscribes_everything(api, sandbox_process) -> None:
         f"{sandbox_process.url}/sandbox/control/feed", json={"drop_connections": True}
     )
     assert dropped.json()["data"]["dropped"] >= 1
-    wait_until(
-        lambda: api.get("/api/feed/health").get_json()["data"]["reconnect_count"] >= 1, 20
-    )
-    before = {t["instrument_key"]: t["received_at"] for t in wait_for_ticks(api, f"{RELIANCE},{NIFTY}", 2)}
+    wait_until(lambda: api.get("/api/feed/health").get_json()["data"]["reconnect_count"] >= 1, 20)
+    before = {
+        t["instrument_key"]: t["received_at"] for t in wait_for_ticks(api, f"{RELIANCE},{NIFTY}", 2)
+    }
     wait_until(
         lambda: all(
             t["received_at"] > before[t["instrument_key"]]

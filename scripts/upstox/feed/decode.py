@@ -36,9 +36,7 @@ def decode_feed_response(frame: bytes) -> FeedMessage:
 def _modes() -> dict[int, str]:
     """RequestMode number -> the platform's mode word (the hot path's enum lookup, once)."""
     pb = feed_pb2()
-    return {
-        pb.RequestMode.Value(name): mode for name, mode in MODE_FOR_REQUEST_MODE_NAME.items()
-    }
+    return {pb.RequestMode.Value(name): mode for name, mode in MODE_FOR_REQUEST_MODE_NAME.items()}
 
 
 def _tick(key: str, feed: Any, snapshot: bool, server_ts: int) -> Tick:

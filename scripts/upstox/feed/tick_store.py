@@ -18,7 +18,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scripts.upstox.feed.events import Tick, merge_tick
 
@@ -77,23 +77,12 @@ class TickStore:
     def bars(self, key: str) -> list[MinuteBar]:
         with self._lock:
             held = self._held.get(key)
-            return [] if held is None else [MinuteBar(**_fields(b)) for b in held.bars]
+            return [] if held is None else [replace(bar) for bar in held.bars]  # copies
 
     def forget(self, keys: Iterable[str]) -> None:
         with self._lock:
             for key in keys:
                 self._held.pop(key, None)
-
-
-def _fields(bar: MinuteBar) -> dict[str, float | int]:
-    return {
-        "ts": bar.ts,
-        "open": bar.open,
-        "high": bar.high,
-        "low": bar.low,
-        "close": bar.close,
-        "volume": bar.volume,
-    }
 
 
 def _add_to_bar(held: _Held, update: Tick) -> None:
