@@ -12,6 +12,9 @@ from typing import Any
 import httpx
 
 TIMEOUT_S = 5.0
+# /api/health and every page header read the feed's health: a hung feed process must not
+# hold them for the full timeout.
+HEALTH_TIMEOUT_S = 1.0
 
 
 class FeedLinkError(Exception):
@@ -37,7 +40,7 @@ class FeedLink:
         self._lock = threading.Lock()
 
     def health(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", "/health")
+        result: dict[str, Any] = self._call("GET", "/health", timeout=HEALTH_TIMEOUT_S)
         return result
 
     def subscribe(self, consumer: str, keys: list[str], mode: str) -> dict[str, Any]:

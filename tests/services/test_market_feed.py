@@ -255,3 +255,14 @@ def test_incremental_live_feed_keeps_the_parts_a_message_left_out(
         assert tick["ltp"] > 0 and tick["ltt"] > 0 and len(tick["depth"]) == 5 and tick["ohlc"]
     finally:
         httpx.post(control, json={"incremental": False})
+
+
+def test_a_new_login_while_connected_reconnects_with_the_new_token(api) -> None:
+    log_in(api)
+    api.post("/api/feed/subscriptions", json={"instrument_keys": [RELIANCE]})
+    first = wait_for_ticks(api, RELIANCE, 1)[0]
+    log_in(api)  # a second login replaces the token the connection was opened with
+    wait_until(lambda: api.get("/api/feed/health").get_json()["data"]["feeds_opened"] == 2)
+    wait_until(
+        lambda: wait_for_ticks(api, RELIANCE, 1)[0]["received_at"] > first["received_at"], 15
+    )
