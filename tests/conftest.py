@@ -118,6 +118,7 @@ def settings_env(project_root: Path, database: Database) -> dict[str, str]:
         "API_PORT": str(free_port()),
         "DASHBOARD_PORT": str(free_port()),
         "SANDBOX_PORT": str(free_port()),
+        "FEED_PORT": str(free_port()),
         "DASHBOARD_PASSWORD_HASH": hash_password(TEST_PASSWORD),
         "LOG_DIR": str(project_root / "logs"),
         "BACKUP_DIR": str(project_root / "backups"),
@@ -258,3 +259,23 @@ def sandbox_login(sandbox_api) -> dict:
     from tests.sandbox_session import log_in
 
     return log_in(sandbox_api)
+
+
+@pytest.fixture
+def feed_server(sandbox_settings: Settings, database: Database) -> Iterator:
+    """The market-feed process's hub and loopback server (on FEED_PORT), run in this process.
+
+    Built exactly as ``python -m scripts.feed_process`` builds them; tests that need the
+    real process (launcher, e2e) start that instead.
+    """
+    from scripts.feed_process.hub import FeedHub
+    from scripts.feed_process.server import FeedServer
+    from scripts.services.container import build_services
+
+    platform = build_services(sandbox_settings, database)
+    server = FeedServer(
+        FeedHub(platform.broker), sandbox_settings.feed_host, sandbox_settings.feed_port
+    ).start()
+    yield server
+    server.stop()
+    platform.close()

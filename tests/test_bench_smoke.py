@@ -55,3 +55,9 @@ def test_candle_reads_benchmark_prints_service_baseline_and_duckdb_percentiles()
         assert any(row.startswith(label) and "p95" in row for row in out.splitlines()), out
     assert "load        40000 rows" in out
     assert "service postgresql" in out or "postgresql: skipped" in out, out
+
+
+def test_feed_decode_benchmark_prints_baseline_and_dispatch_rates() -> None:
+    out = run_bench("bench/feed_decode.py", "--smoke")
+    assert "baseline parse" in out and "decode+dispatch" in out
+    assert all(mode in out for mode in ("ltpc", "full", "option_greeks", "full_d30", "mixed"))

@@ -73,6 +73,27 @@ RULES = {
         ("scripts.services", "scripts.blueprints", "scripts.api", "scripts.upstox", "scripts.jobs")
         + HTTP_CLIENTS,
     ),
+    # The API's loopback client of the feed process sits below services (they may not hold an
+    # HTTP client themselves), so it knows nothing above it, nor the database or Upstox.
+    "the feed link is a plain HTTP client of the feed process": (
+        "scripts/feed_link",
+        (
+            "scripts.services",
+            "scripts.blueprints",
+            "scripts.api",
+            "scripts.db",
+            "scripts.upstox",
+            "scripts.jobs",
+            "scripts.feed_process",
+            "sqlalchemy",
+        ),
+    ),
+    # The feed process is a process like the scheduler: services and the Upstox feed client,
+    # never the API's blueprints, and no SQL of its own.
+    "the feed process uses services and the Upstox client, never the API or SQL": (
+        "scripts/feed_process",
+        ("sqlalchemy", "scripts.blueprints", "scripts.api", "scripts.feed_link") + HTTP_CLIENTS,
+    ),
     "the Upstox layer knows nothing above it": (
         "scripts/upstox",
         ("scripts.services", "scripts.blueprints", "scripts.api", "scripts.db", "scripts.jobs"),

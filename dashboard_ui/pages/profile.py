@@ -153,7 +153,7 @@ def render_feed(feed: FeedHealth) -> None:
     )
     if feed.last_error:
         ui.label(feed.last_error).classes("text-sm text-negative")
-    if feed.state == "stopped":
+    if feed.state in ("stopped", "unreachable"):  # unreachable: the feed process is down
         ui.label(feed.detail or "").classes("text-sm text-grey-7")
 
 

@@ -8,11 +8,12 @@ from pydantic import BaseModel, Field
 from scripts.upstox_wire.feed_modes import FeedMode
 
 # The wire's own list (one home for the feed modes); re-exported for the API's users.
-__all__ = ["FeedMode", "FeedHealth", "Subscriptions", "Tick"]
+__all__ = ["FeedMode", "FeedHealth", "MinuteBar", "MinuteBars", "Subscriptions", "Tick"]
 
 
 class FeedHealth(BaseModel):
-    """``state``: stopped, connecting, connected, backoff or token_expired."""
+    """From the feed process. ``state``: stopped, connecting, connected, backoff,
+    token_expired; ``unreachable`` when the feed process does not answer."""
 
     state: str
     connected: bool
@@ -27,10 +28,22 @@ class FeedHealth(BaseModel):
     )
     last_error: str | None = None
     detail: str | None = Field(default=None, description="Why the feed is stopped, if it is")
+    consumers: int = Field(default=0, description="consumers holding subscriptions")
+    feeds_opened: int = Field(
+        default=0, description="Upstox connections opened since start (one per login)"
+    )
 
 
 class Subscriptions(BaseModel):
-    subscriptions: dict[str, list[str]] = Field(description="mode -> instrument keys")
+    consumer: str = Field(description="whose subscriptions these are, e.g. api, watchlist:3")
+    subscriptions: dict[str, list[str]] = Field(
+        description="this consumer's: mode -> instrument keys"
+    )
+    connection: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="the one Upstox connection's, for every consumer: each key in the "
+        "richest mode any consumer wants (full_d30 > full > option_greeks > ltpc)",
+    )
 
 
 class DepthQuote(BaseModel):
@@ -59,13 +72,19 @@ class Greeks(BaseModel):
 
 
 class Tick(BaseModel):
-    """The latest update of one instrument; optional parts depend on the subscription mode."""
+    """The latest state of one instrument, merged from every feed message since its snapshot;
+    optional parts depend on the subscription mode."""
 
     instrument_key: str
-    ltp: float
-    ltt: int = Field(description="last trade time, epoch ms")
-    ltq: int
-    cp: float = Field(description="previous close")
+    ltp: float | None = None
+    ltt: int | None = Field(default=None, description="exchange last trade time, epoch ms")
+    ltq: int | None = None
+    cp: float | None = Field(default=None, description="previous close")
+    received_at: int = Field(default=0, description="when the feed process received it, epoch ms")
+    age_ms: int = Field(default=0, description="milliseconds since it was received")
+    stale: bool = Field(
+        default=False, description="true while the feed is down or the Upstox session is gone"
+    )
     mode: str = "ltpc"
     snapshot: bool = False
     server_ts: int = 0
@@ -79,3 +98,19 @@ class Tick(BaseModel):
     atp: float | None = None
     total_buy_qty: float | None = None
     total_sell_qty: float | None = None
+
+
+class MinuteBar(BaseModel):
+    ts: int = Field(description="minute start (exchange time of the trades), epoch ms")
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: int = Field(description="traded volume in the minute, from vtt deltas")
+
+
+class MinuteBars(BaseModel):
+    instrument_key: str
+    interval: str = "1minute"
+    stale: bool = Field(description="true while the feed is down or the Upstox session is gone")
+    bars: list[MinuteBar]

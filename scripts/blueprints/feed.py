@@ -1,15 +1,18 @@
-"""The live market feed: health, subscriptions, latest ticks."""
+"""The live market feed: health, per-consumer subscriptions, latest ticks, 1-minute bars.
+
+The feed runs in its own process; these routes reach it through the market_feed service.
+Every instrument given here (symbol or key) goes through the platform's one resolver, in
+POST and DELETE alike: an unknown one is a 404 naming it.
+"""
 
 from __future__ import annotations
 
-import re
-
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from scripts.api.context import services
 from scripts.api.contract import Answer, BODY_ERRORS, KEY_ERRORS, UPSTOX_ERRORS, answer, documented
-from scripts.api_schemas.feed import FeedHealth, FeedMode, Subscriptions, Tick
+from scripts.api_schemas.feed import FeedHealth, FeedMode, MinuteBars, Subscriptions, Tick
 
 blueprint = APIBlueprint(
     "feed",
@@ -18,37 +21,47 @@ blueprint = APIBlueprint(
     abp_tags=[Tag(name="Market feed")],
     abp_security=[{"ApiKey": []}],
 )
-INSTRUMENT_KEY = r"^[A-Z_]+\|[^|]{1,64}$"
+CONSUMER = Field(
+    default="api",
+    min_length=1,
+    max_length=128,
+    description="who subscribes: watchlist:3, page:<uuid>, alert:7; plain API callers: api",
+)
 
 
 class SubscribeBody(BaseModel):
     instrument_keys: list[str] = Field(
-        min_length=1, max_length=500, description="e.g. NSE_EQ|INE002A01018"
+        min_length=1,
+        max_length=500,
+        description="symbols or instrument keys, e.g. RELIANCE, NSE:INFY, NSE_EQ|INE002A01018",
     )
     mode: FeedMode = FeedMode.LTPC
-
-    @field_validator("instrument_keys")
-    @classmethod
-    def _keys_look_like_upstox_keys(cls, keys: list[str]) -> list[str]:
-        bad = [k for k in keys if not re.match(INSTRUMENT_KEY, k)]
-        if bad:
-            raise ValueError(
-                f"not an instrument key (SEGMENT|ID, e.g. NSE_EQ|INE002A01018): " f"{bad[0]!r}"
-            )
-        return keys
+    consumer: str = CONSUMER
 
 
 class UnsubscribeBody(BaseModel):
-    instrument_keys: list[str] = Field(min_length=1, max_length=500)
+    instrument_keys: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="symbols or instrument keys; omit to drop all of the consumer's",
+    )
+    consumer: str = CONSUMER
 
 
 class TicksQuery(BaseModel):
-    instrument_keys: str = Field(min_length=1, description="comma-separated instrument keys")
+    instrument_keys: str = Field(
+        min_length=1, description="comma-separated symbols or instrument keys"
+    )
+
+
+class BarsQuery(BaseModel):
+    instrument_key: str = Field(min_length=1, description="a symbol or instrument key")
 
 
 @blueprint.get("/health", responses=documented(FeedHealth, *KEY_ERRORS))
 def health() -> Answer:
-    """Feed state, last message and tick ages, reconnects, subscriptions per mode."""
+    """Feed state (from the feed process), ages, reconnects, subscriptions per mode."""
     return answer(FeedHealth, services().market_feed.health())
 
 
@@ -57,19 +70,30 @@ def health() -> Answer:
     responses=documented(Subscriptions, *KEY_ERRORS, *BODY_ERRORS, *UPSTOX_ERRORS),
 )
 def subscribe(body: SubscribeBody) -> Answer:
-    """Subscribe instruments in a mode (starts the feed on first use)."""
+    """Subscribe a consumer to instruments in a mode (opens the feed on first use)."""
     feed = services().market_feed
-    return answer(Subscriptions, feed.subscribe(body.instrument_keys, body.mode))
+    return answer(Subscriptions, feed.subscribe(body.consumer, body.instrument_keys, body.mode))
 
 
-@blueprint.delete("/subscriptions", responses=documented(Subscriptions, *KEY_ERRORS, *BODY_ERRORS))
+@blueprint.delete(
+    "/subscriptions",
+    responses=documented(Subscriptions, *KEY_ERRORS, *BODY_ERRORS, *UPSTOX_ERRORS),
+)
 def unsubscribe(body: UnsubscribeBody) -> Answer:
-    """Stop receiving ticks for instruments."""
-    return answer(Subscriptions, services().market_feed.unsubscribe(body.instrument_keys))
+    """Drop a consumer's instruments; other consumers keep theirs."""
+    feed = services().market_feed
+    return answer(Subscriptions, feed.unsubscribe(body.consumer, body.instrument_keys))
 
 
-@blueprint.get("/ticks", responses=documented(list[Tick], *KEY_ERRORS, 422))
+@blueprint.get("/ticks", responses=documented(list[Tick], *KEY_ERRORS, *UPSTOX_ERRORS))
 def ticks(query: TicksQuery) -> Answer:
-    """The latest tick of each subscribed instrument asked for."""
-    keys = [k.strip() for k in query.instrument_keys.split(",") if k.strip()]
-    return answer(list[Tick], services().market_feed.latest(keys))
+    """The latest tick of each instrument asked for that has one (with age and stale)."""
+    feed = services().market_feed
+    keys = feed.resolve(k.strip() for k in query.instrument_keys.split(",") if k.strip())
+    return answer(list[Tick], feed.latest(keys))
+
+
+@blueprint.get("/bars", responses=documented(MinuteBars, *KEY_ERRORS, *UPSTOX_ERRORS))
+def bars(query: BarsQuery) -> Answer:
+    """1-minute OHLC bars built from the feed's ticks (volume from traded-volume deltas)."""
+    return answer(MinuteBars, services().market_feed.bars(query.instrument_key))

@@ -73,6 +73,8 @@ class Settings:
     encryption_keys: tuple[str, ...]
     sandbox_host: str
     sandbox_port: int
+    feed_host: str
+    feed_port: int
     sandbox_url: str
     upstox_client_id: str
     upstox_client_secret: str
@@ -133,6 +135,8 @@ def load_settings(
         encryption_keys=_comma_list(v.ENCRYPTION_KEY),
         sandbox_host=v.SANDBOX_HOST,
         sandbox_port=v.SANDBOX_PORT,
+        feed_host=v.FEED_HOST,
+        feed_port=v.FEED_PORT,
         sandbox_url=v.UPSTOX_SANDBOX_URL or f"http://127.0.0.1:{v.SANDBOX_PORT}",
         upstox_client_id=v.UPSTOX_CLIENT_ID,
         upstox_client_secret=v.UPSTOX_CLIENT_SECRET,

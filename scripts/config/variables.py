@@ -244,6 +244,10 @@ class PlatformVariables(DashboardVariables):
     API_HOST: Text = variable("127.0.0.1", doc="address the REST API listens on")
     SANDBOX_HOST: Text = variable("127.0.0.1", doc="address the built-in sandbox listens on")
     SANDBOX_PORT: Port = variable(9100, doc="port of the built-in sandbox")
+    FEED_HOST: Text = variable(
+        "127.0.0.1", doc="address of the market-feed process (API workers read ticks there)"
+    )
+    FEED_PORT: Port = variable(9200, doc="port of the market-feed process")
     UPSTOX_SANDBOX_URL: Annotated[str, BeforeValidator(_http_url("http://127.0.0.1:9100"))] = (
         variable("", doc="how the platform reaches the sandbox; empty: http://127.0.0.1:<port>")
     )

@@ -66,8 +66,21 @@ def service_specs(
                 lambda: _http_ok(sandbox_health),
             )
         )
+    # The market-feed process comes before the API: the API's first feed request then finds
+    # it answering. It holds the platform's one Upstox feed connection (scripts/feed_process).
+    feed_health = f"http://{settings.feed_host}:{settings.feed_port}/health"
     dashboard_health = f"{dashboard_url(settings)}/healthz"
     specs += [
+        ServiceSpec(
+            "feed",
+            "Market feed",
+            [python, "-m", "scripts.feed_process"],
+            settings.feed_port,
+            "FEED_PORT",
+            settings.feed_host,
+            feed_health,
+            lambda: _http_ok(feed_health),
+        ),
         ServiceSpec(
             "api",
             "REST API",

@@ -27,6 +27,8 @@ ADDRESS_FIELDS = (
     "sandbox_host",
     "sandbox_port",
     "sandbox_url",
+    "feed_host",
+    "feed_port",
 )
 
 

@@ -280,6 +280,7 @@ class Launcher:
             f"Upstox Trading Platform is running in {s.mode_label} mode ({s.mode}).",
             f"  Dashboard : {dashboard_url(s)}",
             f"  REST API  : {s.api_url}/api  (docs: {s.api_url}/api/docs)",
+            f"  Feed      : http://{s.feed_host}:{s.feed_port}/health  (market-feed process)",
         ]
         if any(spec.name == "sandbox" for spec in specs):
             lines.append(f"  Sandbox   : {s.sandbox_url}  (built-in Upstox simulator)")

@@ -10,6 +10,7 @@ public methods here (``feed_authorization_url``, ``mark_session_expired``,
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 import threading
@@ -247,6 +248,19 @@ class BrokerService:
         """Record that Upstox refused the token, so every process shows the session expired."""
         self.vault.mark_expired(reason)
         self._session_seen_at = None
+
+    def active_session_id(self) -> str | None:
+        """An opaque id of the active session (changes with every login), or None.
+
+        Read from the database on every call, never from the 1 s memo of
+        ``require_session``: the market-feed process polls it to stop the feed within
+        about a second of a logout, expiry or revocation made by any process, and to
+        reconnect with the new token after a new login.
+        """
+        token = self.vault.access_token()
+        if token is None:
+            return None
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
 
     def feed_authorization_url(self) -> str:
         """A one-time authorized WebSocket URL for the market data feed.

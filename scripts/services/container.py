@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from scripts.config.settings import Settings
 from scripts.db import Database
+from scripts.feed_link.client import FeedLink
 from scripts.services.broker import BrokerService
 from scripts.services.broker_status import BrokerProbe
 from scripts.services.candle_backfill import CandleBackfillService
@@ -42,7 +43,7 @@ class PlatformServices:
     candle_coverage: CandleCoverageService
 
     def close(self) -> None:
-        """Stop the feed and close the Upstox client (the database belongs to the caller)."""
+        """Close the feed link and the Upstox client (the database belongs to the caller)."""
         self.market_feed.stop()
         self.broker.close()
 
@@ -56,10 +57,11 @@ def build_services(
     """Wire every service for one process; no connection is opened until first use."""
     database = database or Database(settings.database_url)
     broker = BrokerService(settings, database, client=upstox_client)
-    market_feed = MarketFeedService(broker)
+    instruments = InstrumentsService(database, broker)
+    # The API's client of the feed process (its own process: one Upstox connection).
+    market_feed = MarketFeedService(FeedLink(settings.feed_host, settings.feed_port), instruments)
     health = HealthService(settings, database, BrokerProbe(settings), broker, market_feed)
     trading_calendar = TradingCalendarService(database)
-    instruments = InstrumentsService(database, broker)
     candle_reads = CandleReadsService(database, instruments)
     return PlatformServices(
         settings=settings,

@@ -1,115 +1,121 @@
-"""The platform's one market-feed connection, for the API process.
+"""The API process's side of the platform's one market feed.
 
-docs/LESSONS.md: one feed connection for the whole platform, fanned out inside it.
-The feed starts on the first subscription (it needs a logged-in session), runs
-on its own event-loop thread, and keeps the latest tick per instrument so
-pages can poll ``/api/feed/ticks`` cheaply. A token rejected by the feed
-marks the session expired everywhere, exactly like a 401 on REST.
+The feed itself lives in its own process (scripts/feed_process, started by the
+launcher): with several API workers, a feed per process would open several Upstox
+connections (docs/LESSONS.md: one feed connection for the whole platform). This
+service is that process's client over loopback HTTP (scripts/feed_link), and the one
+place where instrument inputs for the feed are resolved: every subscribe and
+unsubscribe names instruments by symbol or key through the platform's one resolver,
+so a key Upstox does not list (``NSE_EQ|BOGUS123``) is refused the same way by both.
+
+Interface (watchlists and pages code against it; keep it):
+``subscribe(consumer, instrument_keys, mode)``, ``unsubscribe(consumer, keys=None)``,
+``latest(keys)``, ``health()``; plus ``bars(key)``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import logging
-import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from scripts.services.broker import BrokerService
-from scripts.services.errors import ValidationFailed
-from scripts.upstox.feed.market_stream import MarketFeed
-from scripts.upstox.feed.loop_thread import FeedThread
-from scripts.upstox.feed.events import SubscriptionLimitExceeded, Tick
+from scripts.feed_link.client import FeedLink, FeedLinkError, FeedUnreachable
+from scripts.services.errors import (
+    BrokerLoginRequired,
+    Conflict,
+    NotFound,
+    ServiceError,
+    UpstreamUnavailable,
+    ValidationFailed,
+)
+from scripts.services.instruments import InstrumentsService
 from scripts.upstox_wire.feed_modes import FeedMode
 
 log = logging.getLogger(__name__)
+Answer = TypeVar("Answer")
 
-
-@dataclass(frozen=True)
-class _RunningFeed:
-    """The feed and the event-loop thread it runs on: they start and stop together."""
-
-    thread: FeedThread
-    feed: MarketFeed
+_BY_STATUS: dict[int, type[ServiceError]] = {
+    404: NotFound,
+    409: Conflict,
+    422: ValidationFailed,
+}
 
 
 class MarketFeedService:
-    def __init__(self, broker: BrokerService) -> None:
-        self._broker = broker
-        self._running: _RunningFeed | None = None
-        self._latest: dict[str, Tick] = {}
-        self._lock = threading.Lock()
-
-    # --- lifecycle ---------------------------------------------------------------------
-    def ensure_started(self) -> _RunningFeed:
-        """Start the feed (or restart it after a re-login); needs a logged-in session."""
-        self._broker.require_session()
-        with self._lock:
-            if self._running is None:
-                thread = FeedThread()
-                thread.start()
-                feed = thread.run(self._build())
-                feed.bus.subscribe(self._remember)
-                self._running = _RunningFeed(thread, feed)
-            elif self._running.feed.health().state in ("token_expired", "stopped"):
-                self._running.thread.run(self._restart(self._running.feed))
-            return self._running
-
-    async def _build(self) -> MarketFeed:
-        feed = MarketFeed(self._authorize, on_token_expired=self._token_rejected)
-        feed.start()
-        return feed
-
-    @staticmethod
-    async def _restart(feed: MarketFeed) -> None:
-        feed.start()
-
-    async def _authorize(self) -> str:
-        return await asyncio.to_thread(self._broker.feed_authorization_url)
-
-    def _token_rejected(self, error: BaseException) -> None:
-        self._broker.mark_session_expired(f"the market feed was refused: {error}")
-
-    def _remember(self, tick: Tick) -> None:
-        self._latest[tick.instrument_key] = tick
-
-    def stop(self) -> None:
-        with self._lock:
-            running, self._running = self._running, None
-        if running is not None:
-            running.thread.run(running.feed.stop())
-            running.thread.stop()
+    def __init__(self, link: FeedLink, instruments: InstrumentsService) -> None:
+        self._link = link
+        self._instruments = instruments
 
     # --- subscriptions -----------------------------------------------------------------
-    def subscribe(self, instrument_keys: list[str], mode: FeedMode) -> dict[str, Any]:
-        running = self.ensure_started()
-        try:
-            running.thread.run(running.feed.subscribe(instrument_keys, mode))
-        except SubscriptionLimitExceeded as error:
-            raise ValidationFailed(str(error), "instrument_keys") from None
-        return {"subscriptions": running.feed.subscriptions()}
+    def subscribe(
+        self, consumer: str, instrument_keys: list[str], mode: FeedMode
+    ) -> dict[str, Any]:
+        """``consumer`` (e.g. ``watchlist:3``) wants these instruments in ``mode``.
 
-    def unsubscribe(self, instrument_keys: list[str]) -> dict[str, Any]:
-        running = self._running
-        if running is None:
-            return {"subscriptions": {}}
-        running.thread.run(running.feed.unsubscribe(instrument_keys))
-        for key in instrument_keys:
-            self._latest.pop(key, None)
-        return {"subscriptions": running.feed.subscriptions()}
+        Answers the consumer's own subscriptions and the connection's (every consumer's,
+        each key in the richest mode wanted). 409 without an Upstox session.
+        """
+        keys = self.resolve(instrument_keys)
+        return _call(lambda: self._link.subscribe(consumer, keys, str(mode)))
+
+    def unsubscribe(
+        self, consumer: str, instrument_keys: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Drop ``consumer``'s instruments (all of them when None); others keep theirs."""
+        keys = None if instrument_keys is None else self.resolve(instrument_keys)
+        return _call(lambda: self._link.unsubscribe(consumer, keys))
+
+    def resolve(self, texts: Iterable[str]) -> list[str]:
+        """Instrument keys for symbols or keys; the first unknown one is refused by name."""
+        keys: list[str] = []
+        for text in texts:
+            try:
+                keys.append(self._instruments.resolve(text).instrument.instrument_key)
+            except ServiceError as error:
+                raise type(error)(
+                    f"instrument_keys: {text!r} cannot be subscribed: {error.message}",
+                    "instrument_keys",
+                ) from None
+        return list(dict.fromkeys(keys))
 
     # --- reads ---------------------------------------------------------------------------
     def latest(self, instrument_keys: Iterable[str]) -> list[dict[str, Any]]:
-        return [dataclasses.asdict(self._latest[k]) for k in instrument_keys if k in self._latest]
+        """Latest merged tick per key that has one, with ``age_ms`` and ``stale``."""
+        keys = list(instrument_keys)
+        return _call(lambda: self._link.ticks(keys))
+
+    def bars(self, instrument_key: str) -> dict[str, Any]:
+        """1-minute bars built from the ticks of one instrument (symbol or key)."""
+        key = self.resolve([instrument_key])[0]
+        return _call(lambda: self._link.bars(key))
 
     def health(self) -> dict[str, Any]:
-        if self._running is None:
+        """The feed process's health; never raises (the dashboard header shows it)."""
+        try:
+            return self._link.health()
+        except (FeedUnreachable, FeedLinkError) as error:
             return {
-                "state": "stopped",
+                "state": "unreachable",
                 "connected": False,
                 "subscriptions": {},
-                "detail": "starts with the first subscription",
+                "detail": f"{error}; the launcher (./start_nicegui.sh) starts and restarts it",
             }
-        return dataclasses.asdict(self._running.feed.health())
+
+    def stop(self) -> None:
+        self._link.close()
+
+
+def _call(call: Callable[[], Answer]) -> Answer:
+    """Run one link call; the feed process's refusals become the same typed service errors."""
+    try:
+        return call()
+    except FeedUnreachable as error:
+        raise UpstreamUnavailable(
+            f"The market feed is not available: {error}. It runs as its own process; "
+            "start the platform with ./start_nicegui.sh (or check logs/feed.log)."
+        ) from None
+    except FeedLinkError as error:
+        if error.code == BrokerLoginRequired.code:
+            raise BrokerLoginRequired(error.message, error.field) from None
+        kind = _BY_STATUS.get(error.status, UpstreamUnavailable)
+        raise kind(error.message, error.field) from None

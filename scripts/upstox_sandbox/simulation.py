@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from scripts.upstox_sandbox.tokens import TokenStore
+from scripts.upstox_sandbox.feed.segment_status import segment_status as feed_segment_status
 from scripts.upstox_sandbox.market.nse_calendar import TradingCalendar
 from scripts.upstox_sandbox.clock import IST, SandboxClock
 from scripts.upstox_sandbox.config import SandboxConfig
@@ -32,7 +33,6 @@ from scripts.upstox_sandbox.market.universe import Universe
 log = logging.getLogger(__name__)
 # Demo holdings so the holdings screen is not empty on a fresh start: (symbol, qty, avg price).
 DEMO_HOLDINGS = (("RELIANCE", 10, "1400.00"), ("INFY", 20, "1450.00"), ("HDFCBANK", 15, "950.00"))
-STATUS_OPEN, STATUS_CLOSED = "NORMAL_OPEN", "NORMAL_CLOSE"
 
 
 class Simulation:
@@ -160,8 +160,8 @@ class Simulation:
         return self.market.snapshot(inst, now)
 
     def segment_status(self) -> dict[str, str]:
-        status = STATUS_OPEN if self.market_open() else STATUS_CLOSED
-        return {"NSE_EQ": status, "NSE_FO": status, "NSE_INDEX": status}
+        """Every segment's status on the sandbox clock (feed/segment_status.py has the day)."""
+        return feed_segment_status(self.clock.now(), self.calendar)
 
     def now_ms(self) -> int:
         return self.clock.now_ms()

@@ -36,8 +36,9 @@ CHECKS = [
 
 
 @pytest.fixture
-def logged_in_server(sandbox_settings, database):
-    """The real app over HTTP, talking to the sandbox, with its demo user logged in."""
+def logged_in_server(sandbox_settings, database, feed_server):
+    """The real app over HTTP, talking to the sandbox, with its demo user logged in (and the
+    market-feed process it reads the feed from, as the launcher runs it)."""
     from scripts.api.app import create_app
 
     app = create_app(sandbox_settings, database)

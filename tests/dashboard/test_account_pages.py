@@ -19,6 +19,11 @@ def settings(sandbox_settings):
     return sandbox_settings
 
 
+@pytest.fixture(autouse=True)
+def feed(feed_server) -> None:
+    """The market-feed process the API reads feed health from, as the launcher runs it."""
+
+
 @pytest.fixture
 def logged_in(sandbox_login) -> None:
     """The sandbox demo user is logged in before the page opens."""

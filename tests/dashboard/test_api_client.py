@@ -37,7 +37,7 @@ async def test_returns_the_envelope_data_of_each_endpoint(api: ApiClient) -> Non
 
 
 @pytest.fixture
-async def logged_in_api(sandbox_settings: Settings, database):  # noqa: ANN001, ANN201
+async def logged_in_api(sandbox_settings: Settings, database, feed_server):  # noqa: ANN001, ANN201
     """The client against the real app on a socket, the sandbox's demo user logged in."""
     from scripts.api.app import create_app
 

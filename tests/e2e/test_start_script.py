@@ -35,7 +35,10 @@ def test_start_script_runs_everything_and_ctrl_c_stops_it(platform_copy) -> None
         assert health["broker"]["reachable"] is True
         assert httpx.get(f"{dashboard}/healthz", timeout=5).status_code == 200
         assert httpx.get(f"{sandbox_url}/sandbox/health", timeout=5).status_code == 200
-        for name in ("launcher", "sandbox", "api", "scheduler", "dashboard"):
+        feed = httpx.get(f"http://127.0.0.1:{env['FEED_PORT']}/health", timeout=5).json()["data"]
+        assert feed["state"] == "stopped" and feed["feeds_opened"] == 0  # no subscriber yet
+        assert health["broker"]["feed"]["state"] == "stopped"  # read through the API
+        for name in ("launcher", "sandbox", "feed", "api", "scheduler", "dashboard"):
             assert (root / "logs" / f"{name}.pid").exists(), name
         if env.get("DATABASE_URL") is None:
             assert (root / "market_data.db").exists()
@@ -46,7 +49,7 @@ def test_start_script_runs_everything_and_ctrl_c_stops_it(platform_copy) -> None
     assert code == 0, platform.text
     assert "All platform processes stopped." in platform.text
     assert not list((root / "logs").glob("*.pid"))
-    for port in ("API_PORT", "DASHBOARD_PORT", "SANDBOX_PORT"):
+    for port in ("API_PORT", "DASHBOARD_PORT", "SANDBOX_PORT", "FEED_PORT"):
         assert port_is_free("127.0.0.1", int(env[port]))
     stop = run_script(root, env, "./start_nicegui.sh", "stop")
     assert stop.returncode == 0 and "not running" in stop.stdout

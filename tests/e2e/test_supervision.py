@@ -19,7 +19,7 @@ from tests.e2e.platform_copy import (
 )
 
 pytestmark = pytest.mark.e2e
-OTHERS = ("sandbox", "scheduler", "dashboard")
+OTHERS = ("sandbox", "feed", "scheduler", "dashboard")
 
 
 def answers(url: str, timeout: float) -> bool:
@@ -51,6 +51,8 @@ def test_killed_api_is_restarted_and_other_shells_use_the_started_ports(platform
         assert status.returncode == 0, status.stdout + status.stderr
         assert "checking ports of the running platform, from" in status.stdout
         assert line_of(status.stdout, "REST API").endswith(f"healthy ({api}/api/health)")
+        feed_health = f"http://127.0.0.1:{env['FEED_PORT']}/health"
+        assert line_of(status.stdout, "Market feed").endswith(f"healthy ({feed_health})")
 
         before = {name: platform.pid(name) for name in ("api", *OTHERS)}
         os.kill(before["api"], signal.SIGKILL)
@@ -94,7 +96,7 @@ def test_crash_loop_is_given_up_with_one_line_and_the_rest_keeps_running(platfor
     platform = RunningPlatform(root, env)
     try:
         platform.wait_until_ready()
-        others = {name: platform.pid(name) for name in ("sandbox", "api", "dashboard")}
+        others = {name: platform.pid(name) for name in ("sandbox", "feed", "api", "dashboard")}
         marker.touch()
         os.kill(platform.pid("scheduler"), signal.SIGKILL)
         gave_up = platform.wait_for("Scheduler died", 60)
@@ -121,3 +123,38 @@ def test_crash_loop_is_given_up_with_one_line_and_the_rest_keeps_running(platfor
     assert code == 0, platform.text
     assert "All platform processes stopped." in platform.text
     assert not list((root / "logs").glob("*.pid"))
+
+
+def test_killed_feed_process_is_restarted_and_the_api_reads_it_again(platform_copy) -> None:
+    """The launcher supervises the market-feed process, and the API reads the restarted one."""
+    root, env = platform_copy
+    api = f"http://127.0.0.1:{env['API_PORT']}"
+    platform = RunningPlatform(root, env)
+    try:
+        platform.wait_until_ready()
+        key = {"X-API-Key": _api_key(root)}
+        before = platform.pid("feed")
+        os.kill(before, signal.SIGKILL)
+        platform.wait_for("Market feed restarted", 30)
+        assert platform.pid("feed") != before
+        deadline = time.monotonic() + 30
+        state = ""
+        while time.monotonic() < deadline and state != "stopped":
+            state = httpx.get(f"{api}/api/feed/health", headers=key, timeout=5).json()["data"][
+                "state"
+            ]
+            time.sleep(0.2)
+        assert state == "stopped", "the API never read the restarted feed process"
+        status = run_script(root, env, "./start_nicegui.sh", "status")
+        feed_line = line_of(status.stdout, "Market feed")
+        assert f"pid={platform.pid('feed')}" in feed_line and "restarts=1" in feed_line
+    finally:
+        code = platform.ctrl_c()
+    assert code == 0, platform.text
+
+
+def _api_key(root) -> str:
+    for line in (root / ".env").read_text().splitlines():
+        if line.startswith("API_KEY="):
+            return line.split("=", 1)[1].strip()
+    raise AssertionError("no API_KEY in .env")

@@ -28,7 +28,19 @@ def test_busy_port_gives_one_clear_message(settings) -> None:
 
 def test_sandbox_runs_only_in_sandbox_mode(settings) -> None:
     names = [spec.name for spec in service_specs(settings)]
-    assert names == ["sandbox", "api", "scheduler", "dashboard"]
+    assert names == ["sandbox", "feed", "api", "scheduler", "dashboard"]
+
+
+def test_the_feed_process_is_checked_on_its_own_port_and_health_url(settings) -> None:
+    (feed,) = [spec for spec in service_specs(settings) if spec.name == "feed"]
+    assert feed.command[1:] == ["-m", "scripts.feed_process"]
+    assert (feed.port, feed.port_setting, feed.host) == (
+        settings.feed_port,
+        "FEED_PORT",
+        "127.0.0.1",
+    )
+    assert feed.health_url == f"http://127.0.0.1:{settings.feed_port}/health"
+    assert feed.is_ready() is False  # nothing listens yet
 
 
 def test_stale_or_foreign_pid_file_is_ignored(settings) -> None:

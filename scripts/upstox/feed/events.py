@@ -6,7 +6,8 @@ Times are epoch milliseconds (UTC) as Upstox sends them; convert for display onl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from scripts.upstox_wire.feed_modes import DEFAULT_MODE
@@ -48,8 +49,11 @@ class Greeks:
 class Tick:
     """One instrument's update from the market feed.
 
-    ``ltp``/``ltt``/``ltq``/``cp`` are always present (every mode carries LTPC).
-    The optional fields are None when the subscription mode does not carry them:
+    ``ltp``/``ltt``/``ltq``/``cp`` come with every mode (LTPC), but an incremental
+    ``live_feed`` message may leave the LTPC part out: they are then None here,
+    and :func:`merge_tick` fills them from the instrument's previous tick.
+    The optional fields are None when the subscription mode does not carry them
+    (or when this message left them out):
     ``depth`` and ``ohlc`` come with ``full``/``full_d30`` (``ohlc`` also for
     indices), ``greeks`` with ``option_greeks`` (and ``full`` for options),
     ``oi``/``iv``/``volume`` with ``full`` and ``option_greeks``.
@@ -57,10 +61,10 @@ class Tick:
     """
 
     instrument_key: str
-    ltp: float
-    ltt: int  # last trade time, epoch ms
-    ltq: int
-    cp: float  # previous close
+    ltp: float | None
+    ltt: int | None  # last trade time, epoch ms
+    ltq: int | None
+    cp: float | None  # previous close
     mode: str = DEFAULT_MODE
     snapshot: bool = False
     server_ts: int = 0  # FeedResponse.currentTs, epoch ms
@@ -74,6 +78,47 @@ class Tick:
     atp: float | None = None  # average traded price
     total_buy_qty: float | None = None
     total_sell_qty: float | None = None
+
+
+# Fields an incremental message may leave out: every part but the key and the framing
+# (mode, snapshot, server_ts, is_index). tests/upstox/feed/test_feed_merge.py keeps this
+# list in step with Tick's fields.
+MERGED_FIELDS: tuple[str, ...] = (
+    "ltp",
+    "ltt",
+    "ltq",
+    "cp",
+    "depth",
+    "ohlc",
+    "greeks",
+    "oi",
+    "iv",
+    "volume",
+    "atp",
+    "total_buy_qty",
+    "total_sell_qty",
+)
+
+
+_parts = operator.attrgetter(*MERGED_FIELDS)
+
+
+def merge_tick(previous: Tick | None, update: Tick) -> Tick:
+    """``update`` with every part it left out (None) taken from ``previous``.
+
+    Upstox's v3 ``live_feed`` may carry only what changed for an instrument (an
+    LTPC without depth, depth without LTPC); the platform's view of an instrument is
+    the merge of everything received since its ``initial_feed``. A mode change
+    (e.g. ltpc -> full) keeps the old parts until the new mode's snapshot arrives.
+    """
+    if previous is None:
+        return update
+    missing = {
+        name: old
+        for name, new, old in zip(MERGED_FIELDS, _parts(update), _parts(previous))
+        if new is None and old is not None
+    }
+    return replace(update, **missing) if missing else update
 
 
 @dataclass(frozen=True, slots=True)

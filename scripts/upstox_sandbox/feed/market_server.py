@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 FEED_PATH = "/v3/feed/market-data-feed"
 AUTHORIZE_PATH = FEED_PATH + "/authorize"
+CONTROL_PATH = "/sandbox/control/feed"
 # Upstox sends WS ping frames when idle and has no app-level heartbeat [DOC];
 # the interval is not documented [?].
 DEFAULT_PING_INTERVAL_S = 10.0
@@ -54,11 +55,51 @@ class MarketFeedServer:
         # one; we close the older connection (policy violation) when a newer opens.
         self._connections: dict[str, web.WebSocketResponse] = {}
         self._background: set[asyncio.Task[None]] = set()
+        # Switched by POST /sandbox/control/feed; full live_feed messages by default, since
+        # Upstox does not document which parts a live_feed delta carries [?] (encode.fill_delta).
+        self.incremental = False
+        self.connections_opened = 0
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get(AUTHORIZE_PATH, self.authorize)
         app.router.add_get(FEED_PATH, self.feed)
+        app.router.add_get(CONTROL_PATH, self.control_state)
+        app.router.add_post(CONTROL_PATH, self.control)
         app.on_shutdown.append(self._close_all)
+
+    async def control_state(self, _request: web.Request) -> web.Response:
+        """Sandbox-only: how many feed connections were opened, which are open, the switch."""
+        return web.json_response({"status": "success", "data": self._control_data()})
+
+    async def control(self, request: web.Request) -> web.Response:
+        """Sandbox-only. Body: ``{"incremental": bool, "drop_connections": bool}``.
+
+        ``drop_connections`` closes every open feed socket (1001 going away), as a network
+        drop or an Upstox restart would, so tests can prove the client re-subscribes.
+        """
+        try:
+            body = await request.json()
+        except ValueError:
+            body = {}
+        body = body if isinstance(body, dict) else {}
+        if "incremental" in body:
+            self.incremental = bool(body["incremental"])
+        dropped = 0
+        if body.get("drop_connections"):
+            for ws in list(self._connections.values()):
+                if not ws.closed:
+                    dropped += 1
+                    await ws.close(code=WSCloseCode.GOING_AWAY, message=b"dropped by control")
+        return web.json_response(
+            {"status": "success", "data": {**self._control_data(), "dropped": dropped}}
+        )
+
+    def _control_data(self) -> dict[str, object]:
+        return {
+            "incremental": self.incremental,
+            "connections_opened": self.connections_opened,
+            "open_connections": sum(1 for ws in self._connections.values() if not ws.closed),
+        }
 
     async def authorize(self, request: web.Request) -> web.Response:
         user_id = authenticated_user(request, self._source)
@@ -78,6 +119,7 @@ class MarketFeedServer:
             return invalid_token_response()
         ws = web.WebSocketResponse(heartbeat=self._ping_interval_s)
         await ws.prepare(request)
+        self.connections_opened += 1
         self._replace_connection(grant.user_id, ws)
         try:
             await self._serve(ws)
@@ -184,9 +226,11 @@ class MarketFeedServer:
                 if snapshot != session.last_sent.get(key):
                     changed.append((snapshot, mode))
             if changed:
+                previous = dict(session.last_sent) if self.incremental else None
                 for snapshot, _mode in changed:
                     session.last_sent[snapshot.instrument_key] = snapshot
-                await send(feed_frame("live_feed", changed, self._source.now_ms()))
+                now = self._source.now_ms()
+                await send(feed_frame("live_feed", changed, now, previous))
 
     async def _close_all(self, _app: web.Application) -> None:
         for ws in list(self._connections.values()):

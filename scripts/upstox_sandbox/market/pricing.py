@@ -26,6 +26,7 @@ from scripts.upstox_sandbox.market.black_scholes import (
 )
 from scripts.upstox_sandbox.market.price_paths import Bar, PriceModel, aggregate, round_to_tick
 from scripts.upstox_sandbox.market.universe import Instrument, Universe
+from scripts.upstox_wire.feed_modes import DEPTH_LEVELS, FULL_D30
 
 BASE_IV = {"NIFTY": 0.12, "BANKNIFTY": 0.14}
 CIRCUIT_BAND = 0.20  # assumption: a flat ±20% band around the previous close for every stock
@@ -33,6 +34,7 @@ CIRCUIT_BAND = 0.20  # assumption: a flat ±20% band around the previous close f
 
 # Instrument-days of derived minute candles kept in memory (an option chain is ~160).
 CANDLE_CACHE_ENTRIES = 1024
+DEPTH_LEVELS_MAX = DEPTH_LEVELS[FULL_D30]  # the deepest book any feed mode carries
 
 
 @dataclass(frozen=True)
@@ -288,24 +290,25 @@ class Market:
         tbq = tsq = 0.0
         if not inst.is_index:
             lot = inst.lot_size
-            bids = tuple(
-                DepthLevel(
-                    round_to_tick(max(ltp - inst.tick_size * (i + 1), 0.05), inst.tick_size),
-                    lot * rng.randint(1, 40),
-                    rng.randint(1, 9),
+            # 30 levels a side, the most any mode carries (full_d30, docs/UPSTOX_API.md §9.1);
+            # the first five come from ``rng`` as before, so REST quotes (5 levels) and the
+            # ``full`` feed keep their values; the deeper 25 from their own seeded stream.
+            deep = random.Random(f"{self.prices.seed}|{inst.instrument_key}|{int(ts)}|deep")
+
+            def level(side: int, i: int, draw: random.Random) -> DepthLevel:
+                price = max(ltp + side * inst.tick_size * (i + 1), 0.05)
+                return DepthLevel(
+                    round_to_tick(price, inst.tick_size),
+                    lot * draw.randint(1, 40),
+                    draw.randint(1, 9),
                 )
-                for i in range(5)
-            )
-            asks = tuple(
-                DepthLevel(
-                    round_to_tick(ltp + inst.tick_size * (i + 1), inst.tick_size),
-                    lot * rng.randint(1, 40),
-                    rng.randint(1, 9),
-                )
-                for i in range(5)
-            )
-            tbq = float(sum(b.quantity for b in bids) * 20)
-            tsq = float(sum(a.quantity for a in asks) * 20)
+
+            top_bids = [level(-1, i, rng) for i in range(5)]
+            top_asks = [level(1, i, rng) for i in range(5)]
+            bids = tuple(top_bids + [level(-1, i, deep) for i in range(5, DEPTH_LEVELS_MAX)])
+            asks = tuple(top_asks + [level(1, i, deep) for i in range(5, DEPTH_LEVELS_MAX)])
+            tbq = float(sum(b.quantity for b in top_bids) * 20)
+            tsq = float(sum(a.quantity for a in top_asks) * 20)
         greeks = None
         iv = 0.0
         if inst.is_option:
