@@ -19,6 +19,8 @@ blueprint = APIBlueprint(
     abp_security=[{"ApiKey": []}],
 )
 INSTRUMENT_KEY = r"^[A-Z_]+\|[^|]{1,64}$"
+# The feed consumer name of subscriptions made through this API.
+API_CONSUMER = "api"
 
 
 class SubscribeBody(BaseModel):
@@ -59,13 +61,15 @@ def health() -> Answer:
 def subscribe(body: SubscribeBody) -> Answer:
     """Subscribe instruments in a mode (starts the feed on first use)."""
     feed = services().market_feed
-    return answer(Subscriptions, feed.subscribe(body.instrument_keys, body.mode))
+    return answer(Subscriptions, feed.subscribe(API_CONSUMER, body.instrument_keys, body.mode))
 
 
 @blueprint.delete("/subscriptions", responses=documented(Subscriptions, *KEY_ERRORS, *BODY_ERRORS))
 def unsubscribe(body: UnsubscribeBody) -> Answer:
     """Stop receiving ticks for instruments."""
-    return answer(Subscriptions, services().market_feed.unsubscribe(body.instrument_keys))
+    return answer(
+        Subscriptions, services().market_feed.unsubscribe(API_CONSUMER, body.instrument_keys)
+    )
 
 
 @blueprint.get("/ticks", responses=documented(list[Tick], *KEY_ERRORS, 422))

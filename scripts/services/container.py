@@ -19,7 +19,9 @@ from scripts.services.instruments import InstrumentsService
 from scripts.services.job_runs import JobRunsService
 from scripts.services.market_feed import MarketFeedService
 from scripts.services.market_status import MarketStatusService
+from scripts.services.quotes import QuotesService
 from scripts.services.trading_calendar import TradingCalendarService
+from scripts.services.watchlists import WatchlistsService
 from scripts.upstox.rest.client import UpstoxClient
 
 
@@ -34,6 +36,8 @@ class PlatformServices:
     market_status: MarketStatusService
     trading_calendar: TradingCalendarService
     instruments: InstrumentsService
+    quotes: QuotesService
+    watchlists: WatchlistsService
 
     def close(self) -> None:
         """Stop the feed and close the Upstox client (the database belongs to the caller)."""
@@ -53,6 +57,8 @@ def build_services(
     market_feed = MarketFeedService(broker)
     health = HealthService(settings, database, BrokerProbe(settings), broker, market_feed)
     trading_calendar = TradingCalendarService(database)
+    instruments = InstrumentsService(database, broker)
+    quotes = QuotesService(broker, instruments)
     return PlatformServices(
         settings=settings,
         database=database,
@@ -62,5 +68,7 @@ def build_services(
         job_runs=JobRunsService(database),
         market_status=MarketStatusService(trading_calendar),
         trading_calendar=trading_calendar,
-        instruments=InstrumentsService(database, broker),
+        instruments=instruments,
+        quotes=quotes,
+        watchlists=WatchlistsService(database, broker, instruments, quotes, market_feed),
     )

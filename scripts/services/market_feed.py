@@ -83,7 +83,15 @@ class MarketFeedService:
             running.thread.stop()
 
     # --- subscriptions -----------------------------------------------------------------
-    def subscribe(self, instrument_keys: list[str], mode: FeedMode) -> dict[str, Any]:
+    def subscribe(
+        self, consumer: str, instrument_keys: list[str], mode: FeedMode
+    ) -> dict[str, Any]:
+        """Subscribe ``instrument_keys`` for ``consumer`` (e.g. "watchlist:3").
+
+        ``consumer`` is accepted and not yet used: the feed process keeps one book per
+        consumer; this in-process feed keeps one shared book.
+        """
+        del consumer
         running = self.ensure_started()
         try:
             running.thread.run(running.feed.subscribe(instrument_keys, mode))
@@ -91,9 +99,14 @@ class MarketFeedService:
             raise ValidationFailed(str(error), "instrument_keys") from None
         return {"subscriptions": running.feed.subscriptions()}
 
-    def unsubscribe(self, instrument_keys: list[str]) -> dict[str, Any]:
+    def unsubscribe(
+        self, consumer: str, instrument_keys: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Stop ``instrument_keys`` for ``consumer``; ``None`` (all of its keys) does nothing
+        here, as this in-process feed keeps no book per consumer."""
+        del consumer
         running = self._running
-        if running is None:
+        if running is None or instrument_keys is None:
             return {"subscriptions": {}}
         running.thread.run(running.feed.unsubscribe(instrument_keys))
         for key in instrument_keys:
