@@ -23,6 +23,8 @@ blueprint = APIBlueprint(
 )
 # Printable text only: a control character is never part of a name or symbol.
 TEXT = r"^[^\x00-\x1f\x7f]+$"
+# Ids are 32-bit integers in both databases; a larger number is no list (and no overflow).
+MAX_ID = 2**31 - 1
 
 
 class WatchlistName(BaseModel):
@@ -30,11 +32,11 @@ class WatchlistName(BaseModel):
 
 
 class WatchlistPath(BaseModel):
-    watchlist_id: int = Field(ge=1)
+    watchlist_id: int = Field(ge=1, le=MAX_ID)
 
 
 class ItemPath(BaseModel):
-    watchlist_id: int = Field(ge=1)
+    watchlist_id: int = Field(ge=1, le=MAX_ID)
     symbol: str = Field(
         min_length=1,
         max_length=64,

@@ -84,7 +84,9 @@ class QuotesService:
             return []
         raw = self._cache.get(keys, lambda: self._broker.full_quotes(list(keys)))
         by_token = {
-            entry.get("instrument_token"): entry for entry in raw.values() if isinstance(entry, dict)
+            entry.get("instrument_token"): entry
+            for entry in raw.values()
+            if isinstance(entry, dict)
         }
         missing = [k for k in keys if k not in by_token]
         if missing:

@@ -227,8 +227,6 @@ class WatchlistsService:
     def _resubscribe_all_once(self) -> None:
         """After a start-up (or a subscription that failed), subscribe every list again, as
         soon as a read finds an Upstox session."""
-        if self._feed_in_sync:
-            return
         with self._sync_lock:
             if self._feed_in_sync:
                 return
