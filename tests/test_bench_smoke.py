@@ -41,3 +41,9 @@ def test_instrument_search_benchmark_prints_baseline_and_search_percentiles() ->
     for label in ("baseline", "search", "resolve", "API search"):
         assert any(row.startswith(label) and "p95" in row for row in out.splitlines()), out
     assert "load         2000 rows" in out
+
+
+def test_quote_polling_benchmark_prints_baseline_and_cached_calls() -> None:
+    out = run_bench("bench/quote_polling.py", "--pages", "2", "--seconds", "1")
+    for label in ("baseline", "cached"):
+        assert any(row.startswith(label) and "Upstox calls" in row for row in out.splitlines()), out
