@@ -33,6 +33,7 @@ from scripts.config.env_file import ensure_env_file  # noqa: E402
 from scripts.config.settings import PROJECT_ROOT, load_settings  # noqa: E402
 from scripts.db import Database  # noqa: E402
 from scripts.db.migrate import upgrade_database  # noqa: E402
+from scripts.services.container import PlatformServices  # noqa: E402
 from scripts.services.quotes import QuotesService  # noqa: E402
 from tests.conftest import SandboxProcess, free_port  # noqa: E402
 from tests.sandbox_session import log_in  # noqa: E402
@@ -94,7 +95,7 @@ def main() -> int:
         database = Database(settings.database_url)
         upgrade_database(database, root / "backups")
         app = create_app(settings, database)
-        services = app.extensions["upstox_platform"]
+        services: PlatformServices = app.extensions["upstox_platform"]
         services.instruments.sync()
         client = app.test_client()
         client.environ_base["HTTP_X_API_KEY"] = settings.api_key
@@ -108,7 +109,7 @@ def main() -> int:
             calls["n"] += 1
             return real_full_quotes(keys)
 
-        broker.full_quotes = counted  # type: ignore[method-assign]
+        setattr(broker, "full_quotes", counted)  # count every call the services make
         keys = [services.instruments.resolve(s).instrument.instrument_key for s in SYMBOLS]
         counted(keys)  # warm the connection
         calls["n"] = 0
