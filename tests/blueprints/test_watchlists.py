@@ -18,9 +18,18 @@ NIFTY = "NSE_INDEX|Nifty 50"
 
 @pytest.fixture
 def api(sandbox_api):
-    """The API with the sandbox's instrument file loaded, not yet logged in to Upstox."""
+    """The API with the sandbox's instrument file loaded, not yet logged in to Upstox.
+
+    Afterwards it lets a feed the test started finish connecting before the app is closed:
+    stopping a feed in the middle of its connect waits out the stop's 30-s timeout.
+    """
     sandbox_api.application.extensions["upstox_platform"].instruments.sync()
-    return sandbox_api
+    yield sandbox_api
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if data(sandbox_api.get("/api/feed/health"))["state"] in ("stopped", "connected"):
+            break
+        time.sleep(0.1)
 
 
 def data(response, status: int = 200):

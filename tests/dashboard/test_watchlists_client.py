@@ -3,6 +3,8 @@ each answer parses into its api_schemas model, and the API's 4xx words come thro
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from dashboard_ui.api_client import ApiClient, ApiError
@@ -25,6 +27,10 @@ async def api(sandbox_settings: Settings, database):  # noqa: ANN001, ANN201
     server = LiveServer(app, sandbox_settings.api_port).start()
     client = ApiClient(server.url, sandbox_settings.api_key)
     yield client
+    for _ in range(150):  # a feed stopped mid-connect waits out a 30-s timeout: let it connect
+        if (await client.feed_health()).state in ("stopped", "connected"):
+            break
+        await asyncio.sleep(0.1)
     await client.aclose()
     server.stop()
     app.extensions["upstox_platform"].close()
