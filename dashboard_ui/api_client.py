@@ -23,7 +23,14 @@ from scripts.api_schemas.feed import FeedHealth
 from scripts.api_schemas.health import PlatformHealth
 from scripts.api_schemas.instruments import Instrument, InstrumentsStatus, ResolvedInstrument
 from scripts.api_schemas.market import MarketCalendar, MarketStatus
+from scripts.api_schemas.quotes import Quote
 from scripts.api_schemas.system import DatabaseReport, JobRun, JobSummary
+from scripts.api_schemas.watchlists import (
+    Watchlist,
+    WatchlistDeleted,
+    WatchlistItemChange,
+    WatchlistSummary,
+)
 
 log = logging.getLogger(__name__)
 
@@ -137,10 +144,14 @@ class ApiClient:
 
     async def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
         """POST a JSON body to ``path`` and return ``data`` (same errors as :meth:`get`)."""
+        return await self.send("POST", path, body or {})
+
+    async def send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """``method`` (POST, PATCH, DELETE) with an optional JSON body; returns ``data``."""
         try:
-            response = await self._http().post(path, json=body or {})
+            response = await self._http().request(method, path, json=body)
         except httpx.TransportError as error:
-            log.debug("POST %s failed: %s", path, type(error).__name__)
+            log.debug("%s %s failed: %s", method, path, type(error).__name__)
             raise ApiUnavailable(self.base_url, type(error).__name__) from error
         return self._data(response)
 
@@ -296,3 +307,43 @@ class ApiClient:
         """First, last, count, freshness and gaps of each stored candle series."""
         params = {k: v for k, v in (("symbol", symbol), ("interval", interval)) if v}
         return await self._get_as(list[SeriesCoverage], "/api/candles/coverage", params)
+
+    async def quotes(self, symbols: list[str]) -> list[Quote]:
+        """Full quotes (LTP, OHLC, change, depth, volume, OI, circuits), at most 1 s old."""
+        return await self._get_as(list[Quote], "/api/quotes", {"symbols": ",".join(symbols)})
+
+    async def watchlists(self) -> list[WatchlistSummary]:
+        """Every watchlist with its number of instruments, by name."""
+        return await self._get_as(list[WatchlistSummary], "/api/watchlists")
+
+    async def watchlist(self, watchlist_id: int) -> Watchlist:
+        """One list's instruments with LTP, change, % change and volume."""
+        return await self._get_as(Watchlist, f"/api/watchlists/{watchlist_id}")
+
+    async def create_watchlist(self, name: str) -> WatchlistSummary:
+        """A new empty list (409 when the name is taken)."""
+        data = await self.send("POST", "/api/watchlists", {"name": name})
+        return parse_data(WatchlistSummary, data, "POST /api/watchlists")
+
+    async def rename_watchlist(self, watchlist_id: int, name: str) -> WatchlistSummary:
+        path = f"/api/watchlists/{watchlist_id}"
+        return parse_data(
+            WatchlistSummary, await self.send("PATCH", path, {"name": name}), f"PATCH {path}"
+        )
+
+    async def delete_watchlist(self, watchlist_id: int) -> WatchlistDeleted:
+        path = f"/api/watchlists/{watchlist_id}"
+        return parse_data(WatchlistDeleted, await self.send("DELETE", path), f"DELETE {path}")
+
+    async def add_to_watchlist(self, watchlist_id: int, symbol_or_key: str) -> WatchlistItemChange:
+        """Add an instrument by symbol or key; adding it twice is harmless."""
+        path = f"/api/watchlists/{watchlist_id}/items"
+        field = "instrument_key" if "|" in symbol_or_key else "symbol"
+        data = await self.send("POST", path, {field: symbol_or_key})
+        return parse_data(WatchlistItemChange, data, f"POST {path}")
+
+    async def remove_from_watchlist(
+        self, watchlist_id: int, symbol_or_key: str
+    ) -> WatchlistItemChange:
+        path = f"/api/watchlists/{watchlist_id}/items/{quote(symbol_or_key, safe='')}"
+        return parse_data(WatchlistItemChange, await self.send("DELETE", path), f"DELETE {path}")

@@ -61,3 +61,9 @@ def test_feed_decode_benchmark_prints_baseline_and_dispatch_rates() -> None:
     out = run_bench("bench/feed_decode.py", "--smoke")
     assert "baseline parse" in out and "decode+dispatch" in out
     assert all(mode in out for mode in ("ltpc", "full", "option_greeks", "full_d30", "mixed"))
+
+
+def test_quote_polling_benchmark_prints_baseline_and_cached_calls() -> None:
+    out = run_bench("bench/quote_polling.py", "--pages", "2", "--seconds", "1")
+    for label in ("baseline", "cached"):
+        assert any(row.startswith(label) and "Upstox calls" in row for row in out.splitlines()), out

@@ -270,6 +270,15 @@ class BrokerService:
         """
         return self.client.market_data_feed_url()
 
+    def full_quotes(self, instrument_keys: list[str]) -> dict[str, Any]:
+        """Upstox's v3 full market quote of up to 500 keys, keyed as Upstox keys it (§7.1).
+
+        Needs a session (``BrokerLoginRequired`` otherwise); not cached here: the quotes
+        service caches per set of keys for its own, shorter window.
+        """
+        self.require_session()
+        return call_upstox(lambda: self.client.full_quotes(instrument_keys, version=3))
+
     def download_instrument_file(self, name: InstrumentFile = "complete") -> Path:
         """Download a BOD instrument file (public, no token) to a temp file the caller deletes."""
         return call_upstox(lambda: self.client.download_instruments(name))

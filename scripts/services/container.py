@@ -23,7 +23,9 @@ from scripts.services.instruments import InstrumentsService
 from scripts.services.job_runs import JobRunsService
 from scripts.services.market_feed import MarketFeedService
 from scripts.services.market_status import MarketStatusService
+from scripts.services.quotes import QuotesService
 from scripts.services.trading_calendar import TradingCalendarService
+from scripts.services.watchlists import WatchlistsService
 from scripts.upstox.rest.client import UpstoxClient
 
 
@@ -41,6 +43,8 @@ class PlatformServices:
     candle_backfill: CandleBackfillService
     candle_reads: CandleReadsService
     candle_coverage: CandleCoverageService
+    quotes: QuotesService
+    watchlists: WatchlistsService
 
     def close(self) -> None:
         """Close the feed link and the Upstox client (the database belongs to the caller)."""
@@ -63,6 +67,7 @@ def build_services(
     health = HealthService(settings, database, BrokerProbe(settings), broker, market_feed)
     trading_calendar = TradingCalendarService(database)
     candle_reads = CandleReadsService(database, instruments)
+    quotes = QuotesService(broker, instruments)
     return PlatformServices(
         settings=settings,
         database=database,
@@ -76,4 +81,6 @@ def build_services(
         candle_backfill=CandleBackfillService(database, broker, trading_calendar, instruments),
         candle_reads=candle_reads,
         candle_coverage=CandleCoverageService(database, trading_calendar, candle_reads),
+        quotes=quotes,
+        watchlists=WatchlistsService(database, broker, instruments, quotes, market_feed),
     )

@@ -34,6 +34,8 @@ def test_discovery_finds_every_page_module_in_pages_md_order() -> None:
     pages = discover_pages()
     assert [(p.group, p.title, p.path) for p in pages] == [
         ("Core", "Dashboard", "/"),
+        ("Core", "Watchlist", "/watchlist"),
+        ("Core", "Live Quote", "/quote"),
         ("Core", "Charts", "/charts"),
         ("Core", "Instruments", "/instruments"),
         ("Markets", "Market Calendar", "/market-calendar"),
