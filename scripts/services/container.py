@@ -63,6 +63,7 @@ def build_services(
     health = HealthService(settings, database, BrokerProbe(settings), broker, market_feed)
     trading_calendar = TradingCalendarService(database)
     candle_reads = CandleReadsService(database, instruments)
+    candle_coverage = CandleCoverageService(database, trading_calendar, candle_reads)
     return PlatformServices(
         settings=settings,
         database=database,
@@ -73,7 +74,9 @@ def build_services(
         market_status=MarketStatusService(trading_calendar),
         trading_calendar=trading_calendar,
         instruments=instruments,
-        candle_backfill=CandleBackfillService(database, broker, trading_calendar, instruments),
+        candle_backfill=CandleBackfillService(
+            database, broker, trading_calendar, instruments, coverage=candle_coverage
+        ),
         candle_reads=candle_reads,
-        candle_coverage=CandleCoverageService(database, trading_calendar, candle_reads),
+        candle_coverage=candle_coverage,
     )
