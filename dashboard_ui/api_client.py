@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from scripts.api_schemas.account import Margins, Profile
 from scripts.api_schemas.auth import LoggedOut, LoginStarted, SessionStatus
-from scripts.api_schemas.candle_backfill import BackfillTask
+from scripts.api_schemas.candle_backfill import BackfillTask, ChartBackfillPlan
 from scripts.api_schemas.candles import CandleSeries, SeriesCoverage
 from scripts.api_schemas.feed import FeedHealth
 from scripts.api_schemas.health import PlatformHealth
@@ -273,6 +273,27 @@ class ApiClient:
         field = "instrument_key" if "|" in instrument else "symbol"
         body = {field: instrument, "interval": interval, "from": from_date, "to": to_date}
         return await self._post_as(BackfillTask, "/api/candles/backfill", body)
+
+    async def chart_backfill_plan(
+        self, interval: str, from_date: str | None = None, to_date: str | None = None
+    ) -> ChartBackfillPlan:
+        """What a chart's one-click backfill would fetch (series, range, range in words)."""
+        params = {"interval": interval}
+        params.update({k: v for k, v in (("from", from_date), ("to", to_date)) if v})
+        return await self._get_as(ChartBackfillPlan, "/api/candles/backfill/chart", params)
+
+    async def start_chart_backfill(
+        self, symbol: str, interval: str, from_date: str | None = None, to_date: str | None = None
+    ) -> BackfillTask:
+        """Queue the backfill a chart at ``interval`` needs (the API picks series and range)."""
+        body = {"symbol": symbol, "interval": interval}
+        body.update({k: v for k, v in (("from", from_date), ("to", to_date)) if v})
+        return await self._post_as(BackfillTask, "/api/candles/backfill/chart", body)
+
+    async def fill_gaps(self, symbol: str, interval: str) -> list[BackfillTask]:
+        """Queue what a stored series lacks (its gaps and up to today); [] if nothing."""
+        body = {"symbol": symbol, "interval": interval}
+        return await self._post_as(list[BackfillTask], "/api/candles/backfill/gaps", body)
 
     async def backfill_task(self, task_id: int) -> BackfillTask:
         """One backfill's state and progress."""

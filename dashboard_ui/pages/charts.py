@@ -5,7 +5,11 @@ Thin like every page: the candles *and* the indicator lines come from
 ``GET /api/candles/<symbol>`` (computed server-side, so the chart and any other client see
 the same figures); this module only lays them out for ECharts (``ui.echart``). Other pages
 link here with ``/charts?symbol=RELIANCE`` (optionally ``&interval=5m``). No stored candles
-is said in plain words with the way to get some: a backfill on the Data & Exports page.
+is said in plain words with the way to get some, right here: "Backfill one year" (or the chosen
+range) queues ``POST /api/candles/backfill/chart`` (the API picks the series a chart interval
+is drawn from and the range; the button's words come from ``GET .../chart``), a progress bar
+follows ``GET /api/candles/backfill/<id>`` every second while it runs, and the chart is drawn
+when it is done (a failure is said with its reason).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dashboard_ui.api_client import ApiProblem
 from dashboard_ui.layout import Chrome
 from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.page_registry import PageSpec
+from scripts.api_schemas.candle_backfill import BackfillTask
 from scripts.api_schemas.candles import CandleSeries
 from scripts.clock import IST
 
@@ -48,6 +53,7 @@ PAGE_LIMIT = 5000
 UP, DOWN = "#26a69a", "#ef5350"
 LINE_COLORS = {"sma:20": "#1e88e5", "ema:50": "#fb8c00"}
 DATA_PAGE = "/data"
+BACKFILL_POLL_SECONDS = 1.0  # while a backfill started here is queued or running
 
 
 async def build(ctx: DashboardContext, chrome: Chrome) -> None:
@@ -95,6 +101,13 @@ class ChartView:
         self.status = ui.label("").classes("text-sm text-grey-8").mark("chart-status")
         self.problem = ui.label("").classes("text-sm text-negative").mark("chart-problem")
         self.empty = ui.column().classes("w-full").mark("chart-empty")
+        # The backfill offer and its progress: apart from ``empty``, which each redraw clears.
+        self.backfill = ui.column().classes("w-full gap-2").mark("chart-backfill")
+        self.offered: tuple[str, ...] | None = None  # the request the offer is for
+        self.task_id: int | None = None  # the backfill started here, while it runs
+        self.bar: ui.linear_progress | None = None
+        self.bar_words: ui.label | None = None
+        self.follow = ui.timer(BACKFILL_POLL_SECONDS, self.follow_backfill, active=False)
         self.chart = ui.echart(empty_options()).classes("w-full").style("height: 720px")
         self.chart.mark("chart")
         self.chart.set_visibility(False)
@@ -154,6 +167,106 @@ class ChartView:
         self.problem.set_text("")
         self.shown = wanted
         self.draw(series)
+        if self.task_id is not None:
+            return  # the running backfill's progress stays on screen
+        if series.candles:
+            if self.offered is not None:
+                self.backfill.clear()
+                self.offered = None
+        elif self.offered != wanted[:4]:
+            await self.offer_backfill(wanted)
+
+    async def offer_backfill(self, wanted: tuple[str, ...], preface: str = "") -> None:
+        """A button that backfills what this chart needs; its words are the API's plan."""
+        symbol, interval, start, end, _ = wanted
+        plan = await self.ctx.api.chart_backfill_plan(interval, start or None, end or None)
+        self.offered = wanted[:4]
+        self.backfill.clear()
+        with self.backfill:
+            if preface:
+                ui.label(preface).classes("text-body2 text-negative").mark("chart-backfill-failed")
+            with ui.row().classes("items-center gap-3"):
+                ui.button(
+                    f"Backfill {plan.words}",
+                    icon="download",
+                    on_click=lambda: self.start_backfill(wanted),
+                ).mark("chart-backfill-start")
+                ui.label(
+                    f"Fetches {INTERVALS[plan.interval].lower()} candles of {symbol} from "
+                    f"{plan.from_date:%d %b %Y} to {plan.to_date:%d %b %Y} from Upstox; the "
+                    "chart is drawn when they are stored."
+                ).classes("text-sm text-grey-8")
+
+    async def start_backfill(self, wanted: tuple[str, ...]) -> None:
+        symbol, interval, start, end, _ = wanted
+        try:
+            task = await self.ctx.api.start_chart_backfill(
+                symbol, interval, start or None, end or None
+            )
+        except ApiProblem as problem:
+            await self.offer_backfill(wanted, f"Backfill not started: {problem.message}")
+            return
+        self.task_id = task.task_id
+        self.backfill.clear()
+        with self.backfill:
+            ui.label(
+                f"Backfill #{task.task_id}: {task.trading_symbol} "
+                f"{INTERVALS[task.interval].lower()} candles, {task.from_date:%d %b %Y} to "
+                f"{task.to_date:%d %b %Y}" + (f". {task.note}" if task.note else "")
+            ).classes("text-body2")
+            with ui.row().classes("items-center gap-3 no-wrap"):
+                self.bar = ui.linear_progress(value=0, show_value=False, size="14px")
+                self.bar.props("rounded track-color=grey-3").classes("w-96")
+                self.bar.mark("chart-backfill-progress")
+                self.bar_words = ui.label("").classes("text-sm").mark("chart-backfill-state")
+        self.show_task(task)
+        self.follow.active = True
+
+    async def follow_backfill(self) -> None:
+        """The 1 s timer's call while a backfill runs: move the bar; chart it when done."""
+        if self.task_id is None:
+            self.follow.active = False
+            return
+        try:
+            task = await self.ctx.api.backfill_task(self.task_id)
+        except ApiProblem as problem:
+            if self.bar_words is not None:
+                self.bar_words.set_text(
+                    f"Could not read the backfill's progress: {problem.message}"
+                )
+            return
+        self.show_task(task)
+        if task.state in ("queued", "running"):
+            return
+        self.follow.active = False
+        self.task_id = None
+        wanted = self.request()
+        if task.state == "failed":
+            await self.offer_backfill(wanted, f"Backfill #{task.task_id} failed: {task.error}")
+            return
+        self.offered = ("done",)  # the chart clears this; still empty, a fresh offer replaces it
+        try:
+            await self.load(wanted, quiet=False)
+        except ApiProblem as problem:
+            self.show_problem(problem)
+
+    def show_task(self, task: BackfillTask) -> None:
+        if self.bar is None or self.bar_words is None:
+            return
+        self.bar.set_value(task.progress)
+        colour = {"failed": "negative", "done": "positive"}.get(task.state, "primary")
+        self.bar.props(f"color={colour}")
+        if task.state == "queued":
+            words = "Waiting for the scheduler to start it…"
+        elif task.state == "running":
+            words = f"Running: request {task.chunks_done + 1} of {task.chunks_total}"
+        elif task.state == "done":
+            words = "Done"
+        else:
+            words = "Failed"
+        self.bar_words.set_text(
+            f"{words} · {task.progress:.0%} · {task.rows_written:,} candles stored"
+        )
 
     def draw(self, series: CandleSeries) -> None:
         self.empty.clear()

@@ -37,3 +37,17 @@ class BackfillTask(BaseModel):
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
+
+
+class ChartBackfillPlan(BaseModel):
+    """The backfill a chart at ``chart_interval`` needs: the stored series it is drawn from
+    (1m for intraday charts, 1d for daily and coarser) over the chosen range, or a month of
+    minutes / a year of days up to today."""
+
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
+
+    chart_interval: str
+    interval: str = Field(description="The stored interval the backfill fetches: 1m or 1d")
+    from_date: date = Field(alias="from")
+    to_date: date = Field(alias="to")
+    words: str = Field(description="The range in words, e.g. 'one year'")

@@ -7,6 +7,10 @@ in one transaction, so a worker killed at any instant resumes from the last comm
 and candles are insert-or-ignore, so nothing is ever stored twice. Chunks in which the
 trading calendar has no session (a weekend, a holiday) are not requested at all.
 
+:meth:`request_for_chart` is the Charts page's one-click backfill (which stored series a chart
+interval is drawn from, over a sensible range) and :meth:`fill_gaps` queues exactly what the
+coverage report says is missing from a series, so neither rule lives in a page.
+
 The incremental sync (:meth:`sync_intraday`, :meth:`sync_end_of_day`) keeps every series that
 has been backfilled current, fetching only what is missing since its newest stored candle.
 """
@@ -16,8 +20,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from scripts.clock import IST, utc_now
 from scripts.db import Database
@@ -42,6 +47,7 @@ from scripts.db.candle_backfill import (
 )
 from scripts.db.candles import CandleRow, insert_candles
 from scripts.services.broker import BrokerService
+from scripts.services.candle_coverage import CandleCoverageService, SeriesCoverage
 from scripts.services.candle_intervals import (
     INTERVALS,
     IntervalRule,
@@ -66,6 +72,25 @@ log = logging.getLogger(__name__)
 CALENDAR_EXCHANGES = ("NSE", "BSE", "MCX")
 TRADING_WINDOWS = ("normal", "special")
 MAX_RECENT = 200
+# A chart at an intraday interval is drawn from stored 1-minute candles (resampled), a daily
+# or coarser one from stored daily candles; without a chosen range the chart's backfill takes
+# a month of minutes (Upstox keeps them from January 2022, §7.3) or a year of days.
+CHART_BASE: Final = {"intraday": "1m", "daily": "1d"}
+CHART_SPAN_DAYS: Final = {"1m": (30, "one month"), "1d": (365, "one year")}
+# More separate gaps than this are filled by one task over them all (inserts ignore what is
+# already stored, so the overlap costs requests, not duplicates).
+MAX_GAP_TASKS: Final = 10
+
+
+@dataclass(frozen=True)
+class ChartPlan:
+    """What a chart's backfill fetches: the stored interval the chart is drawn from, the
+    range, and the range in words for the button ("one year")."""
+
+    interval: str
+    start: date
+    end: date
+    words: str
 
 
 def calendar_exchange(segment: str) -> str:
@@ -107,7 +132,9 @@ class CandleBackfillService:
         calendar: TradingCalendarService,
         instruments: InstrumentsService,
         clock: Callable[[], datetime] = utc_now,
+        coverage: CandleCoverageService | None = None,
     ) -> None:
+        self._coverage = coverage
         self._database = database
         self._broker = broker
         self._calendar = calendar
@@ -173,6 +200,63 @@ class CandleBackfillService:
             end,
         )
         return task_view(task)
+
+    def chart_plan(
+        self, chart_interval: str, from_text: str | None = None, to_text: str | None = None
+    ) -> ChartPlan:
+        """The backfill behind a chart: its base series over the chosen range, or over a
+        month (intraday) or a year (daily and coarser) up to today."""
+        rule = INTERVALS.get(chart_interval)
+        if rule is None:
+            raise ValidationFailed(
+                f"Unknown interval {chart_interval!r}; use one of {', '.join(INTERVALS)}.",
+                "interval",
+            )
+        base = CHART_BASE["intraday" if rule.intraday else "daily"]
+        today = self._clock().astimezone(IST).date()
+        end = _parse_day(to_text, "to") if to_text else today
+        end = min(end, today)
+        days, words = CHART_SPAN_DAYS[base]
+        if from_text:
+            start = _parse_day(from_text, "from")
+            words = f"{start:%d %b %Y} to {end:%d %b %Y}"
+        else:
+            start = end - timedelta(days=days)
+        return ChartPlan(base, max(start, INTERVALS[base].history_from), end, words)
+
+    def request_for_chart(
+        self,
+        instrument: str,
+        chart_interval: str,
+        from_text: str | None = None,
+        to_text: str | None = None,
+    ) -> dict[str, Any]:
+        """Queue the backfill a chart needs (see :meth:`chart_plan`)."""
+        plan = self.chart_plan(chart_interval, from_text, to_text)
+        return self.request(instrument, plan.interval, plan.start.isoformat(), plan.end.isoformat())
+
+    def fill_gaps(self, instrument: str, interval: str) -> list[dict[str, Any]]:
+        """Queue exactly what the coverage report says a stored series lacks: one task per
+        gap (missing or partial sessions) and one from its last candle's day to today when
+        sessions have begun since; an empty list when nothing is missing."""
+        if self._coverage is None:
+            raise ServiceError("Gap filling needs the coverage service; the platform wires it.")
+        if interval not in INTERVALS:
+            raise ValidationFailed(
+                f"Unknown interval {interval!r}; use one of {', '.join(INTERVALS)}.", "interval"
+            )
+        found = self._coverage.coverage(instrument, interval)
+        if not found:
+            raise NotFound(
+                f"No {interval} candles stored for {instrument!r}, so no gaps to fill; start a "
+                "backfill with POST /api/candles/backfill.",
+                "symbol",
+            )
+        ranges = missing_ranges(found[0], self._clock().astimezone(IST).date())
+        return [
+            self.request(found[0].instrument_key, interval, start.isoformat(), end.isoformat())
+            for start, end in ranges
+        ]
 
     def task(self, task_id: int) -> dict[str, Any]:
         with self._database.read() as connection:
@@ -396,6 +480,19 @@ class CandleBackfillService:
                 f"{written} new candle(s), {len(rejects)} rejected",
             )
         return written
+
+
+def missing_ranges(series: SeriesCoverage, today: date) -> list[tuple[date, date]]:
+    """The day ranges to fetch so ``series`` has no gap and reaches today: its gaps, and
+    its last candle's day to today when it is behind (that day again: it may be partial)."""
+    ranges = [(gap.first_day, gap.last_day) for gap in series.gaps]
+    if len(ranges) > MAX_GAP_TASKS:
+        ranges = [(ranges[0][0], ranges[-1][1])]
+    if series.sessions_behind is None or series.sessions_behind > 0:
+        last_day = series.last.astimezone(IST).date()
+        if last_day < today:
+            ranges.append((last_day, today))
+    return ranges
 
 
 def _parse_day(text: str, field: str) -> date:

@@ -68,6 +68,7 @@ def build_services(
     trading_calendar = TradingCalendarService(database)
     candle_reads = CandleReadsService(database, instruments)
     quotes = QuotesService(broker, instruments)
+    candle_coverage = CandleCoverageService(database, trading_calendar, candle_reads)
     return PlatformServices(
         settings=settings,
         database=database,
@@ -78,9 +79,11 @@ def build_services(
         market_status=MarketStatusService(trading_calendar),
         trading_calendar=trading_calendar,
         instruments=instruments,
-        candle_backfill=CandleBackfillService(database, broker, trading_calendar, instruments),
+        candle_backfill=CandleBackfillService(
+            database, broker, trading_calendar, instruments, coverage=candle_coverage
+        ),
         candle_reads=candle_reads,
-        candle_coverage=CandleCoverageService(database, trading_calendar, candle_reads),
+        candle_coverage=candle_coverage,
         quotes=quotes,
         watchlists=WatchlistsService(database, broker, instruments, quotes, market_feed),
     )

@@ -118,3 +118,43 @@ def test_dates_are_ist_calendar_days(loaded_api) -> None:
 def test_a_task_id_beyond_the_id_column_is_422_not_a_server_error(loaded_api) -> None:
     found = error(loaded_api.get("/api/candles/backfill/56491139682000893068181504"), 422)
     assert found["field"] == "task_id"
+
+
+def test_the_chart_plan_names_the_base_series_and_its_range_in_words(loaded_api) -> None:
+    today = datetime.now(IST).date()
+    plan = loaded_api.get("/api/candles/backfill/chart?interval=15m").get_json()["data"]
+    assert plan == {
+        "chart_interval": "15m",
+        "interval": "1m",
+        "from": (today - timedelta(days=30)).isoformat(),
+        "to": today.isoformat(),
+        "words": "one month",
+    }
+    ranged = loaded_api.get("/api/candles/backfill/chart?interval=1w&from=2025-01-01&to=2025-03-31")
+    assert ranged.get_json()["data"]["words"] == "01 Jan 2025 to 31 Mar 2025"
+    assert error(loaded_api.get("/api/candles/backfill/chart?interval=2h"), 422)
+
+
+def test_a_chart_backfill_is_queued_for_the_base_series(loaded_api) -> None:
+    response = loaded_api.post(
+        "/api/candles/backfill/chart", json={"symbol": "RELIANCE", "interval": "1M"}
+    )
+    assert response.status_code == 202, response.get_json()
+    task = response.get_json()["data"]
+    assert (task["interval"], task["state"], task["trading_symbol"]) == ("1d", "queued", "RELIANCE")
+    missing = loaded_api.post(
+        "/api/candles/backfill/chart", json={"symbol": "NOPE", "interval": "1d"}
+    )
+    assert "NOPE" in error(missing, 404)["message"]
+    assert error(loaded_api.post("/api/candles/backfill/chart", json={"interval": "1d"}), 422)
+
+
+def test_gap_filling_of_an_unstored_series_is_404_saying_to_backfill(loaded_api) -> None:
+    response = loaded_api.post(
+        "/api/candles/backfill/gaps", json={"symbol": "RELIANCE", "interval": "1d"}
+    )
+    assert "POST /api/candles/backfill" in error(response, 404)["message"]
+    bad = loaded_api.post(
+        "/api/candles/backfill/gaps", json={"symbol": "RELIANCE", "interval": "9d"}
+    )
+    assert error(bad, 422)
