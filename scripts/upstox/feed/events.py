@@ -177,6 +177,7 @@ MERGED_FIELDS: tuple[str, ...] = (
 
 
 _parts = operator.attrgetter(*MERGED_FIELDS)
+_NONES = (None,) * len(MERGED_FIELDS)
 
 
 def merge_tick(previous: Tick | None, update: Tick) -> Tick:
@@ -190,8 +191,8 @@ def merge_tick(previous: Tick | None, update: Tick) -> Tick:
     if previous is None:
         return update
     sent = _parts(update)
-    if None not in sent:  # a whole update (a snapshot, most full ticks): nothing to take
-        return update
+    if not any(map(operator.is_, sent, _NONES)):  # a whole update: nothing to take
+        return update  # (identity, not ``None in sent``: no __eq__ calls on depth)
     missing = {
         name: old
         for name, new, old in zip(MERGED_FIELDS, sent, _parts(previous))
