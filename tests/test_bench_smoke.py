@@ -61,3 +61,9 @@ def test_feed_decode_benchmark_prints_baseline_and_dispatch_rates() -> None:
     out = run_bench("bench/feed_decode.py", "--smoke")
     assert "baseline parse" in out and "decode+dispatch" in out
     assert all(mode in out for mode in ("ltpc", "full", "option_greeks", "full_d30", "mixed"))
+
+
+def test_feed_ticks_poll_benchmark_prints_the_baseline_beside_the_cheap_polls() -> None:
+    out = run_bench("bench/feed_ticks_poll.py", "--smoke")
+    for label in ("baseline", "batched resolve", "held keys", "loopback only"):
+        assert any(row.startswith(label) and "p95" in row for row in out.splitlines()), out
