@@ -82,13 +82,23 @@ def _tick(key: str, feed: Any, snapshot: bool, server_ts: int, modes: dict[int, 
             index = full.indexFF
             has = index.HasField
             ltp, ltt, ltq, cp = _ltpc(index.ltpc) if has("ltpc") else _NO_LTPC
-            ohlc = LazyParts(index.marketOHLC, _bars) if has("marketOHLC") else None
+            ohlc = (
+                LazyParts(index.marketOHLC.SerializeToString(), _bars)
+                if has("marketOHLC")
+                else None
+            )
             return Tick(key, ltp, ltt, ltq, cp, mode, snapshot, server_ts, True, None, ohlc)
         market = full.marketFF
         has = market.HasField
         ltp, ltt, ltq, cp = _ltpc(market.ltpc) if has("ltpc") else _NO_LTPC
-        depth = LazyParts(market.marketLevel, _depth) if has("marketLevel") else None
-        ohlc = LazyParts(market.marketOHLC, _bars) if has("marketOHLC") else None
+        depth = (
+            LazyParts(market.marketLevel.SerializeToString(), _depth)
+            if has("marketLevel")
+            else None
+        )
+        ohlc = (
+            LazyParts(market.marketOHLC.SerializeToString(), _bars) if has("marketOHLC") else None
+        )
         greeks = _greeks(market.optionGreeks) if has("optionGreeks") else None
         if snapshot:
             oi, iv, vtt = market.oi, market.iv, market.vtt
@@ -104,7 +114,11 @@ def _tick(key: str, feed: Any, snapshot: bool, server_ts: int, modes: dict[int, 
         first = feed.firstLevelWithGreeks
         has = first.HasField
         ltp, ltt, ltq, cp = _ltpc(first.ltpc) if has("ltpc") else _NO_LTPC
-        depth = LazyParts(first.firstDepth, _first_level) if has("firstDepth") else None
+        depth = (
+            LazyParts(first.firstDepth.SerializeToString(), _first_level)
+            if has("firstDepth")
+            else None
+        )
         greeks = _greeks(first.optionGreeks) if has("optionGreeks") else None
         if snapshot:
             oi, iv, vtt = first.oi, first.iv, first.vtt
@@ -125,12 +139,14 @@ def _ltpc(ltpc: Any) -> tuple[float, int, int, float]:
     return ltpc.ltp, ltpc.ltt, ltpc.ltq, ltpc.cp
 
 
-def _depth(market_level: Any) -> tuple[DepthQuote, ...]:
-    """MarketLevel -> its depth rows (run when the depth is first read, not on decode)."""
-    return tuple([DepthQuote(q.bidP, q.bidQ, q.askP, q.askQ) for q in market_level.bidAskQuote])
+def _depth(raw: bytes) -> tuple[DepthQuote, ...]:
+    """MarketLevel bytes -> its depth rows (run when the depth is first read, not on decode)."""
+    level = feed_pb2().MarketLevel.FromString(raw)
+    return tuple([DepthQuote(q.bidP, q.bidQ, q.askP, q.askQ) for q in level.bidAskQuote])
 
 
-def _first_level(quote: Any) -> tuple[DepthQuote, ...]:
+def _first_level(raw: bytes) -> tuple[DepthQuote, ...]:
+    quote = feed_pb2().Quote.FromString(raw)
     return (DepthQuote(quote.bidP, quote.bidQ, quote.askP, quote.askQ),)
 
 
@@ -138,8 +154,9 @@ def _greeks(greeks: Any) -> Greeks:
     return Greeks(greeks.delta, greeks.theta, greeks.gamma, greeks.vega, greeks.rho)
 
 
-def _bars(market_ohlc: Any) -> tuple[OhlcBar, ...]:
-    """MarketOHLC -> its bars (run when the bars are first read, not on decode)."""
+def _bars(raw: bytes) -> tuple[OhlcBar, ...]:
+    """MarketOHLC bytes -> its bars (run when the bars are first read, not on decode)."""
+    market_ohlc = feed_pb2().MarketOHLC.FromString(raw)
     return tuple(
         [
             OhlcBar(bar.interval, bar.open, bar.high, bar.low, bar.close, bar.vol, bar.ts)

@@ -42,17 +42,19 @@ Part = TypeVar("Part")
 
 
 class LazyParts(Sequence[Part]):
-    """A tick's depth book or OHLC bars, kept as the protobuf they arrived in until read.
+    """A tick's depth book or OHLC bars, kept as the protobuf bytes they arrived in until read.
 
     Why: building a dataclass per depth level was most of the feed's decode cost (``full``
     76k ticks/s, ``full_d30`` 34k; bench/feed_decode.py), while the levels of most ticks
     are never read: the tick store keeps only the latest merged tick per instrument, and
-    the levels are read when someone polls ``/ticks``. So decode keeps a reference to the
-    protobuf sub-message (which keeps its frame's parsed buffer alive, a few KB) and
-    ``build`` turns it into dataclasses on the first read; the result is cached and the
-    protobuf let go. It reads, compares and hashes as the tuple it stands for, and a copy
-    or pickle of it is that plain tuple. Reads from several threads are safe: the worst
-    case builds the same tuple twice.
+    the levels are read when someone polls ``/ticks``. So decode keeps the sub-message's
+    serialised bytes (one C call) and ``build`` parses them into dataclasses on the first
+    read; the result is cached and the bytes let go. Bytes, not a reference to the parsed
+    sub-message: a reference would keep its whole frame (every instrument in it) alive for
+    as long as the instrument's latest tick carries it; bytes cost ~1-2 us a tick more and
+    hold exactly the depth. It reads, compares and hashes as the tuple it stands for, and
+    a copy or pickle of it is that plain tuple. Reads from several threads are safe: the
+    worst case builds the same tuple twice.
     """
 
     __slots__ = ("_source", "_build", "_built")
