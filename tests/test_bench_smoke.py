@@ -67,3 +67,9 @@ def test_quote_polling_benchmark_prints_baseline_and_cached_calls() -> None:
     out = run_bench("bench/quote_polling.py", "--pages", "2", "--seconds", "1")
     for label in ("baseline", "cached"):
         assert any(row.startswith(label) and "Upstox calls" in row for row in out.splitlines()), out
+
+
+def test_feed_ticks_poll_benchmark_prints_the_baseline_beside_the_cheap_polls() -> None:
+    out = run_bench("bench/feed_ticks_poll.py", "--smoke")
+    for label in ("baseline", "batched resolve", "held keys", "loopback only"):
+        assert any(row.startswith(label) and "p95" in row for row in out.splitlines()), out

@@ -88,9 +88,8 @@ def unsubscribe(body: UnsubscribeBody) -> Answer:
 @blueprint.get("/ticks", responses=documented(list[Tick], *KEY_ERRORS, *UPSTOX_ERRORS))
 def ticks(query: TicksQuery) -> Answer:
     """The latest tick of each instrument asked for that has one (with age and stale)."""
-    feed = services().market_feed
-    keys = feed.resolve(k.strip() for k in query.instrument_keys.split(",") if k.strip())
-    return answer(list[Tick], feed.latest(keys))
+    texts = [k.strip() for k in query.instrument_keys.split(",") if k.strip()]
+    return answer(list[Tick], services().market_feed.ticks(texts))
 
 
 @blueprint.get("/bars", responses=documented(MinuteBars, *KEY_ERRORS, *UPSTOX_ERRORS))

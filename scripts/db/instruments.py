@@ -100,6 +100,30 @@ def instrument_by_key(connection: Connection, instrument_key: str) -> Instrument
     return InstrumentRecord(*row) if row else None
 
 
+KEYS_PER_QUERY = 500  # well under SQLite's bound-parameter limit
+
+
+def instruments_by_keys(
+    connection: Connection, instrument_keys: Iterable[str]
+) -> dict[str, InstrumentRecord]:
+    """instrument_key -> record for those of ``instrument_keys`` that exist (exact match).
+
+    One query per 500 keys instead of one per key: a watchlist polling 500 instruments
+    resolves them in a single round trip (bench/feed_ticks_poll.py).
+    """
+    wanted = list(dict.fromkeys(instrument_keys))
+    found: dict[str, InstrumentRecord] = {}
+    for start in range(0, len(wanted), KEYS_PER_QUERY):
+        chunk = wanted[start : start + KEYS_PER_QUERY]
+        rows = connection.execute(
+            select(*RECORD_COLUMNS).where(instruments.c.instrument_key.in_(chunk))
+        ).all()
+        for row in rows:
+            record = InstrumentRecord(*row)
+            found[record.instrument_key] = record
+    return found
+
+
 def instruments_by_symbol(
     connection: Connection, symbol: str, segments: Iterable[str] | None = None
 ) -> list[InstrumentRecord]:

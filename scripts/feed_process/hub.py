@@ -25,6 +25,7 @@ from typing import Any
 from scripts.services.broker import BrokerService
 from scripts.services.errors import BrokerLoginRequired, ValidationFailed
 from scripts.upstox.feed.consumers import ConsumerBook
+from scripts.upstox.feed.events import tick_as_dict
 from scripts.upstox.feed.loop_thread import FeedThread
 from scripts.upstox.feed.market_stream import MarketFeed
 from scripts.upstox.feed.tick_bus import TickBus
@@ -126,7 +127,7 @@ class FeedHub:
         now = time.time()
         answers = []
         for tick, received_at in self.store.latest(instrument_keys):
-            data = dataclasses.asdict(tick)
+            data = tick_as_dict(tick)
             data["received_at"] = int(received_at * 1000)
             data["age_ms"] = max(0, int((now - received_at) * 1000))
             data["stale"] = stale

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,6 +35,7 @@ from scripts.db.instruments import (
     contracts,
     count_instruments,
     instrument_by_key,
+    instruments_by_keys,
     instruments_by_isin,
     instruments_by_name,
     instruments_by_symbol,
@@ -107,6 +109,24 @@ class InstrumentResolver:
                 if resolution is not None:
                     return resolution
             raise self._unknown(connection, query)
+
+    def known_keys(self, texts: Iterable[str]) -> dict[str, InstrumentRecord]:
+        """The texts that are, exactly as written, a listed instrument key -> its record.
+
+        One query for them all (a poll of 500 keys is one round trip, not 500); what
+        ``resolve`` would answer for each of them by key. Anything else (a symbol, a key
+        with stray spaces or a lower-case segment, an unknown key) is simply absent: pass
+        those to ``resolve``, which normalises them or refuses them with its messages.
+        """
+        candidates = [
+            text
+            for text in texts
+            if "|" in text and len(text) <= MAX_QUERY_LENGTH and text == " ".join(text.split())
+        ]
+        if not candidates:
+            return {}
+        with self._database.read() as connection:
+            return instruments_by_keys(connection, candidates)
 
     def _by_key(self, connection: Connection, query: str) -> Resolution:
         segment, _, rest = query.partition("|")

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Final
 
 from scripts.clock import IST, utc_now
@@ -200,6 +201,10 @@ class InstrumentsService:
     def resolve(self, text: str) -> Resolution:
         """The instrument ``text`` names (see :mod:`scripts.services.instrument_resolver`)."""
         return self.resolver.resolve(text)
+
+    def known_keys(self, texts: Iterable[str]) -> dict[str, InstrumentRecord]:
+        """Texts that are exactly a listed instrument key -> record, in one query."""
+        return self.resolver.known_keys(texts)
 
 
 def _segment_rank(row: InstrumentRecord) -> int:

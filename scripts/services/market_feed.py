@@ -28,6 +28,7 @@ from scripts.services.errors import (
     UpstreamUnavailable,
     ValidationFailed,
 )
+from scripts.db.instruments import InstrumentRecord
 from scripts.services.instruments import InstrumentsService
 from scripts.upstox_wire.feed_modes import FeedMode
 
@@ -66,23 +67,54 @@ class MarketFeedService:
         return _call(lambda: self._link.unsubscribe(consumer, keys))
 
     def resolve(self, texts: Iterable[str]) -> list[str]:
-        """Instrument keys for symbols or keys; the first unknown one is refused by name."""
-        keys: list[str] = []
-        for text in texts:
-            try:
-                keys.append(self._instruments.resolve(text).instrument.instrument_key)
-            except ServiceError as error:
-                raise type(error)(
-                    f"instrument_keys: {text!r} cannot be subscribed: {error.message}",
-                    "instrument_keys",
-                ) from None
-        return list(dict.fromkeys(keys))
+        """Instrument keys for symbols or keys; the first unknown one is refused by name.
+
+        Texts that are exactly a listed key are checked in one query (``known_keys``);
+        only the others go through the resolver one by one.
+        """
+        return list(dict.fromkeys(self._keys_for(list(texts))))
+
+    def _keys_for(self, texts: list[str]) -> list[str]:
+        """One instrument key per text, in order (duplicates kept)."""
+        known = self._instruments.known_keys(texts)
+        return [self._key_of(text, known) for text in texts]
+
+    def _key_of(self, text: str, known: dict[str, InstrumentRecord]) -> str:
+        if text in known:
+            return text
+        try:
+            return self._instruments.resolve(text).instrument.instrument_key
+        except ServiceError as error:
+            raise type(error)(
+                f"instrument_keys: {text!r} cannot be subscribed: {error.message}",
+                "instrument_keys",
+            ) from None
 
     # --- reads ---------------------------------------------------------------------------
     def latest(self, instrument_keys: Iterable[str]) -> list[dict[str, Any]]:
         """Latest merged tick per key that has one, with ``age_ms`` and ``stale``."""
         keys = list(instrument_keys)
         return _call(lambda: self._link.ticks(keys))
+
+    def ticks(self, texts: Iterable[str]) -> list[dict[str, Any]]:
+        """Latest ticks for symbols or keys, in the order asked (a poll of ``/ticks``).
+
+        Polling is cheap: texts written as instrument keys are first asked of the feed
+        process as they are, and a key it answers for is one it holds (it keeps ticks only
+        of subscribed keys, each resolved when subscribed), so it needs no resolving. Only
+        the rest (symbols, keys without a tick yet) go through :meth:`resolve`, where an
+        unknown one is refused with a 404 naming it, as before.
+        """
+        wanted = list(dict.fromkeys(texts))
+        shaped = [text for text in wanted if "|" in text]
+        held = {tick["instrument_key"]: tick for tick in self.latest(shaped)} if shaped else {}
+        rest = [text for text in wanted if text not in held]
+        resolved = dict(zip(rest, self._keys_for(rest)))
+        missing = [key for key in dict.fromkeys(resolved.values()) if key not in held]
+        if missing:
+            held.update((tick["instrument_key"], tick) for tick in self.latest(missing))
+        order = dict.fromkeys(resolved.get(text, text) for text in wanted)
+        return [held[key] for key in order if key in held]
 
     def bars(self, instrument_key: str) -> dict[str, Any]:
         """1-minute bars built from the ticks of one instrument (symbol or key)."""

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from sqlalchemy import event
+
 from scripts.clock import IST
 from scripts.config.settings import Settings
 from scripts.db import Database
@@ -227,3 +229,32 @@ def test_sandbox_index_and_equity_quote_keys_resolve(sandbox_listed):
     assert services.instruments.resolve("NSE_EQ:RELIANCE").instrument.instrument_key == (
         "NSE_EQ|INE002A01018"
     )
+
+
+def test_known_keys_finds_exact_listed_keys_in_one_query_and_leaves_the_rest(
+    loaded, database: Database
+) -> None:
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    texts = [
+        "NSE_EQ|INE002A01018",
+        "BSE_EQ|INE002A01018",
+        "NSE_INDEX|Nifty 50",
+        "RELIANCE",  # a symbol: for resolve
+        "nse_eq|INE131B01039",  # a lower-case segment: resolve normalises it
+        "NSE_EQ|BOGUS123",  # unknown: resolve refuses it
+    ]
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        known = loaded.instruments.known_keys(texts)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    assert sorted(known) == sorted(texts[:3])
+    assert all(known[key].instrument_key == key for key in known)
+    assert len([s for s in statements if "instruments" in s]) == 1
+    for key in texts[:3]:
+        assert loaded.instruments.resolve(key).instrument == known[key]  # what resolve says
+    assert loaded.instruments.known_keys(["RELIANCE", "NIFTY"]) == {}

@@ -7,6 +7,7 @@ import time
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from tests.sandbox_session import log_in
 
@@ -266,3 +267,32 @@ def test_a_new_login_while_connected_reconnects_with_the_new_token(api) -> None:
     wait_until(
         lambda: wait_for_ticks(api, RELIANCE, 1)[0]["received_at"] > first["received_at"], 15
     )
+
+
+def test_polling_held_keys_touches_no_database_and_unknown_ones_are_still_refused(
+    api, database
+) -> None:
+    """GET /ticks for keys the feed process holds skips the resolver (no SQL at all); a
+    symbol is still resolved, answers keep the asked order, and an unknown key is a 404."""
+    log_in(api)
+    api.post("/api/feed/subscriptions", json={"instrument_keys": [RELIANCE, NIFTY]})
+    wait_for_ticks(api, f"{RELIANCE},{NIFTY}", 2)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        polled = api.get(f"/api/feed/ticks?instrument_keys={NIFTY},{RELIANCE}")
+        held = [t["instrument_key"] for t in polled.get_json()["data"]]
+        assert held == [NIFTY, RELIANCE] and statements == []
+        by_symbol = api.get(f"/api/feed/ticks?instrument_keys=RELIANCE,{NIFTY}").get_json()
+        assert [t["instrument_key"] for t in by_symbol["data"]] == [RELIANCE, NIFTY]
+        assert any("instruments" in s for s in statements)  # the symbol went to the resolver
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    unknown = api.get(f"/api/feed/ticks?instrument_keys={RELIANCE},NSE_EQ|BOGUS123")
+    assert unknown.status_code == 404
+    error = unknown.get_json()["error"]
+    assert error["field"] == "instrument_keys" and "NSE_EQ|BOGUS123" in error["message"]

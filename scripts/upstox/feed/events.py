@@ -6,9 +6,11 @@ Times are epoch milliseconds (UTC) as Upstox sends them; convert for display onl
 
 from __future__ import annotations
 
+import dataclasses
 import operator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from scripts.upstox_wire.feed_modes import DEFAULT_MODE
 
@@ -36,6 +38,80 @@ class OhlcBar:
     ts: int  # bar start, epoch ms
 
 
+Part = TypeVar("Part")
+
+
+class LazyParts(Sequence[Part]):
+    """A tick's depth book or OHLC bars, kept as the protobuf bytes they arrived in until read.
+
+    Why: building a dataclass per depth level was most of the feed's decode cost (``full``
+    76k ticks/s, ``full_d30`` 34k; bench/feed_decode.py), while the levels of most ticks
+    are never read: the tick store keeps only the latest merged tick per instrument, and
+    the levels are read when someone polls ``/ticks``. So decode keeps the sub-message's
+    serialised bytes (one C call) and ``build`` parses them into dataclasses on the first
+    read; the result is cached and the bytes let go. Bytes, not a reference to the parsed
+    sub-message: a reference would keep its whole frame (every instrument in it) alive for
+    as long as the instrument's latest tick carries it; bytes cost ~1-2 us a tick more and
+    hold exactly the depth. It reads, compares and hashes as the tuple it stands for, and
+    a copy or pickle of it is that plain tuple. Reads from several threads are safe: the
+    worst case builds the same tuple twice.
+    """
+
+    __slots__ = ("_source", "_build", "_built")
+
+    def __init__(self, source: Any, build: Callable[[Any], tuple[Part, ...]]) -> None:
+        self._source: Any = source
+        self._build = build
+        self._built: tuple[Part, ...] | None = None
+
+    def parts(self) -> tuple[Part, ...]:
+        """The built tuple (built now if this is the first read)."""
+        built = self._built
+        if built is None:
+            source = self._source
+            if source is None:  # another thread built it between our two reads
+                return self._built or ()
+            built = self._built = self._build(source)
+            self._source = None  # after _built is set: see the check above
+        return built
+
+    @property
+    def built(self) -> bool:
+        """Whether the dataclasses exist yet (for tests of the laziness itself)."""
+        return self._built is not None
+
+    def __len__(self) -> int:
+        return len(self.parts())
+
+    @overload
+    def __getitem__(self, index: int) -> Part: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Part, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Part | tuple[Part, ...]:
+        return self.parts()[index]
+
+    def __iter__(self) -> Iterator[Part]:
+        return iter(self.parts())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyParts):
+            return self.parts() == other.parts()
+        if isinstance(other, tuple):
+            return self.parts() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.parts())
+
+    def __repr__(self) -> str:
+        return repr(self.parts())
+
+    def __reduce__(self) -> tuple[type[tuple[Part, ...]], tuple[tuple[Part, ...]]]:
+        return tuple, (self.parts(),)
+
+
 @dataclass(frozen=True, slots=True)
 class Greeks:
     delta: float
@@ -58,6 +134,8 @@ class Tick:
     indices), ``greeks`` with ``option_greeks`` (and ``full`` for options),
     ``oi``/``iv``/``volume`` with ``full`` and ``option_greeks``.
     ``snapshot`` is True for the ``initial_feed`` sent after a subscribe.
+    ``depth`` and ``ohlc`` are sequences (decode gives :class:`LazyParts`, built on
+    first read); :func:`tick_as_dict` gives the JSON-ready form.
     """
 
     instrument_key: str
@@ -69,8 +147,8 @@ class Tick:
     snapshot: bool = False
     server_ts: int = 0  # FeedResponse.currentTs, epoch ms
     is_index: bool = False
-    depth: tuple[DepthQuote, ...] | None = None
-    ohlc: tuple[OhlcBar, ...] | None = None
+    depth: Sequence[DepthQuote] | None = None
+    ohlc: Sequence[OhlcBar] | None = None
     greeks: Greeks | None = None
     oi: float | None = None
     iv: float | None = None
@@ -101,6 +179,7 @@ MERGED_FIELDS: tuple[str, ...] = (
 
 
 _parts = operator.attrgetter(*MERGED_FIELDS)
+_NONES = (None,) * len(MERGED_FIELDS)
 
 
 def merge_tick(previous: Tick | None, update: Tick) -> Tick:
@@ -113,12 +192,39 @@ def merge_tick(previous: Tick | None, update: Tick) -> Tick:
     """
     if previous is None:
         return update
+    sent = _parts(update)
+    if not any(map(operator.is_, sent, _NONES)):  # a whole update: nothing to take
+        return update  # (identity, not ``None in sent``: no __eq__ calls on depth)
     missing = {
         name: old
-        for name, new, old in zip(MERGED_FIELDS, _parts(update), _parts(previous))
+        for name, new, old in zip(MERGED_FIELDS, sent, _parts(previous))
         if new is None and old is not None
     }
     return replace(update, **missing) if missing else update
+
+
+def tick_as_dict(tick: Tick) -> dict[str, Any]:
+    """A tick as plain JSON-ready values (depth, bars and greeks as dicts).
+
+    What ``dataclasses.asdict`` gave before depth became lazy, without its deep copies:
+    this is where a polled tick's depth levels are built (once, then cached).
+    """
+    data = {name: getattr(tick, name) for name in _TICK_FIELDS}
+    depth, ohlc, greeks = tick.depth, tick.ohlc, tick.greeks
+    if depth is not None:
+        data["depth"] = [_plain(quote) for quote in depth]
+    if ohlc is not None:
+        data["ohlc"] = [_plain(bar) for bar in ohlc]
+    if greeks is not None:
+        data["greeks"] = _plain(greeks)
+    return data
+
+
+def _plain(part: DepthQuote | OhlcBar | Greeks) -> dict[str, Any]:
+    return {name: getattr(part, name) for name in part.__slots__}
+
+
+_TICK_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Tick))
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,8 +172,7 @@ class MarketFeed:
             return
         if decoded.ticks:
             self._last_tick_at = time.monotonic()
-        for tick in decoded.ticks:
-            self.bus.publish(tick)
+            self.bus.publish_many(decoded.ticks)
 
     def _is_stalled(self, now: float) -> bool:
         connection = self._connection

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import operator
 import queue
 import threading
 from collections.abc import Callable, Iterable
@@ -35,15 +36,22 @@ class Subscription(Generic[T]):
     keys: frozenset[str] | None
     loop: asyncio.AbstractEventLoop | None  # the loop an asyncio.Queue belongs to
     dropped: int = field(default=0)
+    # The consumer as a plain callback (None for a queue), decided once at subscribe so
+    # the per-tick path makes no isinstance checks.
+    callback: Callable[[T], object] | None = field(default=None, repr=False)
 
 
 class FanOut(Generic[T]):
-    """Delivers each published item to every matching subscription. Thread-safe."""
+    """Delivers each published item to every matching subscription. Thread-safe.
+
+    The subscription list is copy-on-write (a tuple replaced under the lock), so
+    publishing, the feed's per-tick path, reads it without taking a lock.
+    """
 
     def __init__(self, key_of: Callable[[T], str]) -> None:
         self._key_of = key_of
         self._lock = threading.Lock()
-        self._subscriptions: list[Subscription[T]] = []
+        self._subscriptions: tuple[Subscription[T], ...] = ()
 
     def subscribe(
         self, consumer: Consumer[T], keys: Iterable[str] | None = None
@@ -61,26 +69,44 @@ class FanOut(Generic[T]):
         subscription: Subscription[T] = Subscription(
             consumer, frozenset(keys) if keys is not None else None, loop
         )
+        if not isinstance(consumer, (asyncio.Queue, queue.Queue)):
+            subscription.callback = consumer
         with self._lock:
-            self._subscriptions.append(subscription)
+            self._subscriptions = (*self._subscriptions, subscription)
         return subscription
 
     def unsubscribe(self, subscription: Subscription[T]) -> None:
         with self._lock:
-            self._subscriptions = [s for s in self._subscriptions if s is not subscription]
+            self._subscriptions = tuple(s for s in self._subscriptions if s is not subscription)
 
     def consumer_count(self) -> int:
         with self._lock:
             return len(self._subscriptions)
 
     def publish(self, item: T) -> None:
-        key = self._key_of(item)
-        with self._lock:
-            targets = [s for s in self._subscriptions if s.keys is None or key in s.keys]
-        for subscription in targets:
-            self._deliver(subscription, item)
+        self.publish_many((item,))
+
+    def publish_many(self, items: Iterable[T]) -> None:
+        """Publish items in order (a decoded frame's ticks): one read of the subscriptions."""
+        subscriptions = self._subscriptions
+        key_of = self._key_of
+        for item in items:
+            key = key_of(item)
+            for subscription in subscriptions:
+                keys = subscription.keys
+                if keys is not None and key not in keys:
+                    continue
+                callback = subscription.callback
+                if callback is None:
+                    self._deliver(subscription, item)
+                    continue
+                try:
+                    callback(item)
+                except Exception:
+                    logger.exception("a feed consumer callback failed; it stays subscribed")
 
     def _deliver(self, subscription: Subscription[T], item: T) -> None:
+        """Put ``item`` on a queue consumer without ever blocking the publisher."""
         consumer = subscription.consumer
         if isinstance(consumer, asyncio.Queue):
             target_loop = subscription.loop
@@ -91,11 +117,6 @@ class FanOut(Generic[T]):
             _put_dropping_oldest(subscription, item)
         elif isinstance(consumer, queue.Queue):
             _put_dropping_oldest(subscription, item)
-        else:
-            try:
-                consumer(item)
-            except Exception:
-                logger.exception("a feed consumer callback failed; it stays subscribed")
 
 
 def _is_current_loop(loop: asyncio.AbstractEventLoop) -> bool:
@@ -124,7 +145,10 @@ class TickBus(FanOut[Tick]):
     """Market ticks, filterable by instrument_key."""
 
     def __init__(self) -> None:
-        super().__init__(lambda tick: tick.instrument_key)
+        super().__init__(_instrument_key)
+
+
+_instrument_key: Callable[[Tick], str] = operator.attrgetter("instrument_key")
 
 
 class PortfolioBus(FanOut[PortfolioUpdate]):
