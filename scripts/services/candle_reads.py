@@ -28,6 +28,7 @@ from scripts.services.candle_resample import (
     INTRADAY_SECONDS,
     Candle,
     resample,
+    session_start_seconds,
     source_for,
 )
 from scripts.services.errors import ServiceError, ValidationFailed
@@ -211,7 +212,7 @@ class CandleReadsService:
         while True:
             more = candles_between(connection, key, source, read_from, end_ts, chunk)
             rows.extend(more)
-            buckets = resample(rows, source, target)
+            buckets = resample(rows, source, target, session_start_seconds(key))
             if len(more) < chunk:  # the whole range is read: every bucket is complete
                 if len(buckets) > limit:
                     return buckets[:limit], buckets[limit][0]
@@ -234,7 +235,7 @@ class CandleReadsService:
         needed = min(MAX_WARMUP, max(spec.warmup for spec in indicators))
         per = source_rows_per_candle(source, target)
         rows = candles_before(connection, key, source, first_ts, (needed + 1) * per)
-        buckets = resample(rows, source, target)
+        buckets = resample(rows, source, target, session_start_seconds(key))
         if source != target and len(rows) == (needed + 1) * per and buckets:
             buckets = buckets[1:]  # the oldest bucket may be cut short by the read's limit
         return buckets[-needed:] if needed else []

@@ -5,11 +5,14 @@ The rules, and why:
 - **Candle times** are the candle's *start*, epoch seconds UTC, as stored in ``candles_new``.
   A daily candle starts at 00:00 IST of its day, the timestamp Upstox's v3 daily candles carry
   (``2025-01-03T00:00:00+05:30``, docs/UPSTOX_API.md §7.3) and the built-in sandbox sends.
-- **Intraday buckets** (5m, 15m, 30m, 1h) are aligned to the NSE/BSE session start 09:15 IST
-  (docs/NSE_DATA.md §2), as Upstox and NSE draw them: 5m buckets start 09:15, 09:20, ...; 1h
-  buckets 09:15, 10:15, ..., 15:15, and the last one (15:15-15:30) is short: it holds only the
-  candles that exist. A candle before 09:15 (a special session) falls in the bucket the same
-  grid puts it in (the grid continues backwards from 09:15).
+- **Intraday buckets** (5m, 15m, 30m, 1h) are aligned to the session start of the instrument's
+  exchange: 09:15 IST for NSE and BSE (docs/NSE_DATA.md §2), 09:00 for MCX and the currency
+  segments (docs/UPSTOX_API.md §7.4), as Upstox and the exchanges draw them: 5m buckets start
+  09:15, 09:20, ...; 1h buckets 09:15, 10:15, ..., 15:15, and the last one (15:15-15:30) is
+  short: it holds only the candles that exist. A candle before the session start (a special
+  session) falls in the bucket the same grid puts it in (the grid continues backwards), but a
+  bucket never starts before 00:00 IST of the candle's own day: no candle is ever grouped with
+  the previous day's.
 - **1d** from intraday candles: one candle per IST calendar day, starting 00:00 IST.
 - **1w** and **1M**: one candle per ISO week (Monday to Sunday) or calendar month, starting
   at the *first trading day* of that week or month as NSE/Upstox show them: the first day of
@@ -40,6 +43,13 @@ INTRADAY_SECONDS: Final = {"1m": 60, "5m": 300, "15m": 900, "30m": 1800, "1h": 3
 CALENDAR_INTERVALS: Final = ("1d", "1w", "1M")
 # NSE/BSE normal market opens 09:15 IST (docs/NSE_DATA.md §2): the intraday grid's origin.
 SESSION_START_SECONDS: Final = 9 * 3600 + 15 * 60
+# MCX and the currency segments open 09:00 IST (docs/UPSTOX_API.md §7.4, market timings).
+SESSION_START_SECONDS_BY_SEGMENT: Final = {
+    "MCX_FO": 9 * 3600,
+    "MCX_INDEX": 9 * 3600,
+    "NCD_FO": 9 * 3600,
+    "BCD_FO": 9 * 3600,
+}
 IST_OFFSET_SECONDS: Final = 5 * 3600 + 1800  # India has kept +05:30 without DST since 1945
 DAY_SECONDS: Final = 86400
 _EPOCH_ORDINAL: Final = datetime(1970, 1, 1).toordinal()
@@ -84,7 +94,13 @@ def source_for(target: str, stored: Iterable[str]) -> str | None:
     return None
 
 
-def bucket_start(ts: int, target: str) -> int:
+def session_start_seconds(instrument_key: str) -> int:
+    """Seconds after 00:00 IST at which the instrument's exchange opens (the grid's origin)."""
+    segment = instrument_key.split("|", 1)[0]
+    return SESSION_START_SECONDS_BY_SEGMENT.get(segment, SESSION_START_SECONDS)
+
+
+def bucket_start(ts: int, target: str, session_start: int = SESSION_START_SECONDS) -> int:
     """The start of the ``target`` candle that an intraday or daily candle at ``ts`` falls in.
 
     For 1w and 1M this is the group's *first possible* day (Monday, the 1st), used only as a
@@ -92,9 +108,9 @@ def bucket_start(ts: int, target: str) -> int:
     """
     if target in INTRADAY_SECONDS:
         width = INTRADAY_SECONDS[target]
-        day = ist_day_number(ts)
-        origin = ist_midnight(day) + SESSION_START_SECONDS
-        return origin + ((ts - origin) // width) * width
+        midnight = ist_midnight(ist_day_number(ts))
+        origin = midnight + session_start
+        return max(midnight, origin + ((ts - origin) // width) * width)
     day = ist_day_number(ts)
     if target == "1d":
         return ist_midnight(day)
@@ -108,11 +124,17 @@ def bucket_start(ts: int, target: str) -> int:
     return ist_midnight(first.toordinal() - _EPOCH_ORDINAL)
 
 
-def resample(candles: Sequence[Candle], source: str, target: str) -> list[Candle]:
+def resample(
+    candles: Sequence[Candle],
+    source: str,
+    target: str,
+    session_start: int = SESSION_START_SECONDS,
+) -> list[Candle]:
     """``candles`` of one series at ``source`` (oldest first) as ``target`` candles.
 
-    Raises :class:`ResampleError` unless ``source`` divides ``target``. Intraday to 1w or 1M
-    goes through 1d, so each week starts on its first day with a candle.
+    ``session_start`` is the intraday grid's origin (:func:`session_start_seconds` of the
+    series' instrument). Raises :class:`ResampleError` unless ``source`` divides ``target``.
+    Intraday to 1w or 1M goes through 1d, so each week starts on its first day with a candle.
     """
     if source == target:
         return list(candles)
@@ -121,7 +143,9 @@ def resample(candles: Sequence[Candle], source: str, target: str) -> list[Candle
     if source in INTRADAY_SECONDS and target in ("1w", "1M"):
         return resample(resample(candles, source, "1d"), "1d", target)
     starts_at_first_candle = target in ("1w", "1M")
-    return _merge_groups(candles, lambda ts: bucket_start(ts, target), starts_at_first_candle)
+    return _merge_groups(
+        candles, lambda ts: bucket_start(ts, target, session_start), starts_at_first_candle
+    )
 
 
 def _merge_groups(

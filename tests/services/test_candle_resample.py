@@ -7,7 +7,13 @@ from datetime import date
 
 import pytest
 
-from scripts.services.candle_resample import ResampleError, divides, resample, source_for
+from scripts.services.candle_resample import (
+    ResampleError,
+    divides,
+    resample,
+    session_start_seconds,
+    source_for,
+)
 from tests.candle_rows import ts
 
 
@@ -111,3 +117,30 @@ def test_source_prefers_the_exact_interval_then_daily_for_calendar_then_the_fine
     assert source_for("1d", ["1m", "15m"]) == "1m"
     assert source_for("1h", ["15m", "30m"]) == "15m"
     assert source_for("15m", ["1d", "30m"]) is None
+
+
+def test_mcx_hourly_buckets_start_at_0900_its_session_open() -> None:
+    gold = "MCX_FO|440001"
+    assert session_start_seconds(gold) == 9 * 3600
+    assert session_start_seconds("NSE_EQ|INE002A01018") == 9 * 3600 + 15 * 60
+    rows = [
+        minute(DAY, 9, 0, 10, 11, 9, 10, 1),
+        minute(DAY, 9, 59, 10, 12, 10, 11, 2),  # still the 09:00 hour
+        minute(DAY, 10, 0, 11, 11, 8, 9, 3),  # the 10:00 hour
+        minute(DAY, 23, 29, 9, 9, 9, 9, 4),  # 23:00-23:30, the evening close
+    ]
+    assert resample(rows, "1m", "1h", session_start_seconds(gold)) == [
+        (ts(DAY, 9, 0), 10, 12, 9, 11, 3, 0),
+        (ts(DAY, 10, 0), 11, 11, 8, 9, 3, 0),
+        (ts(DAY, 23, 0), 9, 9, 9, 9, 4, 0),
+    ]
+
+
+def test_an_early_candle_never_joins_the_previous_days_bucket() -> None:
+    """The 09:15 grid run backwards puts 00:00-00:15 in a bucket from 23:15 of the day before;
+    the bucket starts at the day's own midnight instead, so each day keeps its own candles."""
+    rows = [minute(DAY, 0, 5, 1, 2, 1, 2, 5), minute(DAY, 0, 20, 2, 3, 2, 3, 7)]
+    assert resample(rows, "1m", "1h") == [
+        (ts(DAY, 0, 0), 1, 2, 1, 2, 5, 0),
+        (ts(DAY, 0, 15), 2, 3, 2, 3, 7, 0),
+    ]
