@@ -99,7 +99,7 @@ def all_jobs() -> list[JobSpec]:
             "series from Upstox's intraday endpoint while its market trades; skips when closed.",
             schedule="every 5 minutes (works only while the market is open)",
             trigger=lambda: IntervalTrigger(minutes=5, timezone=IST),
-            run=lambda services: _candle_outcome(services.candle_backfill.sync_intraday()),
+            run=lambda services: _candle_outcome(services.candle_sync.sync_intraday()),
         ),
         JobSpec(
             job_id="candle_sync_eod",
@@ -109,7 +109,7 @@ def all_jobs() -> list[JobSpec]:
             schedule="daily 16:00 IST",
             # NSE/BSE close at 15:30 and the closing session ends at 16:00 (NSE_DATA.md §2).
             trigger=lambda: CronTrigger(hour=16, minute=0, timezone=IST),
-            run=lambda services: _candle_outcome(services.candle_backfill.sync_end_of_day()),
+            run=lambda services: _candle_outcome(services.candle_sync.sync_end_of_day()),
         ),
         JobSpec(
             job_id="holiday_refresh",

@@ -11,8 +11,8 @@ trading calendar has no session (a weekend, a holiday) are not requested at all.
 interval is drawn from, over a sensible range) and :meth:`fill_gaps` queues exactly what the
 coverage report says is missing from a series, so neither rule lives in a page.
 
-The incremental sync (:meth:`sync_intraday`, :meth:`sync_end_of_day`) keeps every series that
-has been backfilled current, fetching only what is missing since its newest stored candle.
+The incremental sync that keeps backfilled series current lives in ``candle_sync.py``; what
+of the fetched candles is stored (sound, finished) in ``candle_intake.py``.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ from scripts.db.candle_backfill import (
     FAILED,
     QUEUED,
     BackfillTask,
-    SeriesState,
-    backfilled_series,
     claim_next_task,
     create_task,
     finish_task,
@@ -40,37 +38,24 @@ from scripts.db.candle_backfill import (
     note_series_candles,
     recent_tasks,
     record_chunk,
-    record_series_sync,
     requeue_running_tasks,
     requeue_task,
     task_by_id,
 )
-from scripts.db.candles import CandleRow, insert_candles
+from scripts.db.candles import insert_candles
 from scripts.services.broker import BrokerService
 from scripts.services.candle_coverage import CandleCoverageService, SeriesCoverage
-from scripts.services.candle_intervals import (
-    INTERVALS,
-    IntervalRule,
-    candle_row,
-    check_candle,
-    chunks,
-    describe_reject,
-    finished,
-)
+from scripts.services.candle_intake import checked_candles, has_session
+from scripts.services.candle_intervals import INTERVALS, IntervalRule, chunks
 from scripts.services.errors import NotFound, ServiceError, ValidationFailed
 from scripts.services.instruments import InstrumentsService
-from scripts.services.trading_calendar import (
-    CalendarNotCovered,
-    TradingCalendar,
-    TradingCalendarService,
-)
+from scripts.services.trading_calendar import TradingCalendar, TradingCalendarService
 from scripts.services.upstox_errors import call_upstox
 from scripts.upstox.rest.models import Candle
 
 log = logging.getLogger(__name__)
 
 CALENDAR_EXCHANGES = ("NSE", "BSE", "MCX")
-TRADING_WINDOWS = ("normal", "special")
 MAX_RECENT = 200
 # A chart at an intraday interval is drawn from stored 1-minute candles (resampled), a daily
 # or coarser one from stored daily candles; without a chosen range the chart's backfill takes
@@ -334,13 +319,13 @@ class CandleBackfillService:
     ) -> None:
         key = task.instrument_key
         candles: list[Candle] = []
-        if _has_session(calendar, task.exchange, start, end):
+        if has_session(calendar, task.exchange, start, end):
             candles = call_upstox(
                 lambda: self._broker.client.historical_candles(
                     key, rule.unit, rule.count, end, start
                 )
             )
-        rows, rejects = self._checked(task.exchange, rule, key, candles, calendar)
+        rows, rejects = checked_candles(task.exchange, rule, key, candles, calendar, self._clock())
         if rejects:
             log.warning(
                 "candle backfill %d: %d candle(s) of %s %s rejected, e.g. %s",
@@ -360,126 +345,11 @@ class CandleBackfillService:
                 connection, task.id, next_from=next_from, written=written, rejected=rejects
             )
 
-    def _checked(
-        self,
-        exchange: str,
-        rule: IntervalRule,
-        key: str,
-        candles: list[Candle],
-        calendar: TradingCalendar,
-    ) -> tuple[list[CandleRow], list[str]]:
-        """Sound, finished candles to store, and the rejects described in words."""
-        now = self._clock()
-        rows: list[CandleRow] = []
-        rejects: list[str] = []
-        for candle in candles:
-            row = candle_row(key, rule, candle)
-            reason = check_candle(rule, row)
-            if reason is not None:
-                rejects.append(describe_reject(row, reason))
-            elif finished(rule, row.ts, now, _session_end(calendar, exchange, row.ts)):
-                rows.append(row)
-        return rows, rejects
-
     def _fail(self, task: BackfillTask, message: str) -> str:
         log.warning("candle backfill %d failed: %s", task.id, message)
         with self._database.transaction() as connection:
             finish_task(connection, task.id, FAILED, message)
         return FAILED
-
-    # --- incremental sync (scheduled jobs) -------------------------------------------------
-    def sync_intraday(self) -> tuple[int, str]:
-        """Today's finished intraday candles of every backfilled minute/hour series whose
-        exchange is trading now; (rows written, what happened)."""
-        if self._broker.vault.access_token() is None:
-            return 0, "skipped: not logged in to Upstox"
-        now = self._clock()
-        calendar = self._calendar.calendar()
-        series = [s for s in self._series() if INTERVALS[s.interval].intraday]
-        if not series:
-            return 0, "no backfilled minute or hour series to keep current"
-        open_series = [s for s in series if _trading_now(calendar, s.exchange, now)]
-        if not open_series:
-            return 0, "skipped: the market is closed now; the end-of-day sync fills the rest"
-        written = 0
-        for state in open_series:
-            rule = INTERVALS[state.interval]
-            candles = call_upstox(
-                lambda: self._broker.client.intraday_candles(
-                    state.instrument_key, rule.unit, rule.count  # type: ignore[arg-type]
-                )
-            )
-            written += self._store_sync(state, rule, candles, calendar)
-        return written, f"{written} candle(s) for {len(open_series)} series"
-
-    def sync_end_of_day(self) -> tuple[int, str]:
-        """Everything missing since each backfilled series' newest candle, up to today."""
-        if self._broker.vault.access_token() is None:
-            return 0, "skipped: not logged in to Upstox"
-        today = self._clock().astimezone(IST).date()
-        calendar = self._calendar.calendar()
-        written, failed = 0, []
-        series = self._series()
-        for state in series:
-            rule = INTERVALS[state.interval]
-            since = (
-                datetime.fromtimestamp(state.last_ts, IST).date()
-                if state.last_ts is not None
-                else state.backfilled_to or today
-            )
-            try:
-                for start, end in chunks(rule, max(since, rule.history_from), today):
-                    if not _has_session(calendar, state.exchange, start, end):
-                        continue
-                    candles = call_upstox(
-                        lambda: self._broker.client.historical_candles(
-                            state.instrument_key, rule.unit, rule.count, end, start
-                        )
-                    )
-                    written += self._store_sync(state, rule, candles, calendar)
-            except ServiceError as error:
-                failed.append(f"{state.instrument_key} {state.interval}: {error.message}")
-        message = f"{written} candle(s) for {len(series)} series"
-        if failed:
-            raise ServiceError(message + "; failed: " + "; ".join(failed))
-        return written, message
-
-    def _series(self) -> list[SeriesState]:
-        with self._database.read() as connection:
-            return backfilled_series(connection)
-
-    def _store_sync(
-        self,
-        state: SeriesState,
-        rule: IntervalRule,
-        candles: list[Candle],
-        calendar: TradingCalendar,
-    ) -> int:
-        rows, rejects = self._checked(state.exchange, rule, state.instrument_key, candles, calendar)
-        if rejects:
-            log.warning(
-                "candle sync: %d candle(s) of %s %s rejected, e.g. %s",
-                len(rejects),
-                state.instrument_key,
-                rule.label,
-                rejects[0],
-            )
-        with self._database.transaction() as connection:
-            written = insert_candles(connection, rows)
-            note_series_candles(
-                connection,
-                state.instrument_key,
-                rule.label,
-                state.exchange,
-                max((r.ts for r in rows), default=None),
-            )
-            record_series_sync(
-                connection,
-                state.instrument_key,
-                rule.label,
-                f"{written} new candle(s), {len(rejects)} rejected",
-            )
-        return written
 
 
 def missing_ranges(series: SeriesCoverage, today: date) -> list[tuple[date, date]]:
@@ -502,35 +372,3 @@ def _parse_day(text: str, field: str) -> date:
         raise ValidationFailed(
             f"'{field}' must be a date as YYYY-MM-DD (IST), got {text!r}.", field
         ) from None
-
-
-def _has_session(calendar: TradingCalendar, exchange: str, start: date, end: date) -> bool:
-    """Whether any day of [start, end] trades; True where the calendar has no data (ask)."""
-    day = start
-    while day <= end:
-        try:
-            if calendar.trading_day(exchange, day).opens():
-                return True
-        except CalendarNotCovered:
-            return True
-        day += timedelta(days=1)
-    return False
-
-
-def _session_end(calendar: TradingCalendar, exchange: str, ts: int) -> datetime | None:
-    """When trading stops on the IST day of ``ts``; None where the calendar cannot say."""
-    day = datetime.fromtimestamp(ts, IST).date()
-    try:
-        windows = calendar.trading_day(exchange, day).windows
-    except CalendarNotCovered:
-        return None
-    ends = [w.end for w in windows if w.kind in TRADING_WINDOWS]
-    return datetime.combine(day, max(ends), IST) if ends else None
-
-
-def _trading_now(calendar: TradingCalendar, exchange: str, now: datetime) -> bool:
-    try:
-        window = calendar.trading_day(exchange, now.astimezone(IST).date()).window_at(now)
-    except CalendarNotCovered:
-        return False
-    return window is not None and window.kind in TRADING_WINDOWS

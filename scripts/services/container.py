@@ -18,6 +18,7 @@ from scripts.services.broker_status import BrokerProbe
 from scripts.services.candle_backfill import CandleBackfillService
 from scripts.services.candle_coverage import CandleCoverageService
 from scripts.services.candle_reads import CandleReadsService
+from scripts.services.candle_sync import CandleSyncService
 from scripts.services.health import HealthService
 from scripts.services.instruments import InstrumentsService
 from scripts.services.job_runs import JobRunsService
@@ -41,6 +42,7 @@ class PlatformServices:
     trading_calendar: TradingCalendarService
     instruments: InstrumentsService
     candle_backfill: CandleBackfillService
+    candle_sync: CandleSyncService
     candle_reads: CandleReadsService
     candle_coverage: CandleCoverageService
     quotes: QuotesService
@@ -82,6 +84,7 @@ def build_services(
         candle_backfill=CandleBackfillService(
             database, broker, trading_calendar, instruments, coverage=candle_coverage
         ),
+        candle_sync=CandleSyncService(database, broker, trading_calendar),
         candle_reads=candle_reads,
         candle_coverage=candle_coverage,
         quotes=quotes,

@@ -13,7 +13,7 @@ from scripts.db.jobs import job_history, register_job
 from scripts.jobs.backfill_worker import BackfillWorker
 from scripts.jobs.registry import all_jobs
 from scripts.jobs.runner import run_recorded
-from scripts.services.candle_backfill import CandleBackfillService
+from scripts.services.candle_sync import CandleSyncService
 from tests.candle_fixtures import (
     RELIANCE,
     last_full_week,
@@ -59,11 +59,10 @@ def test_intraday_sync_skips_with_a_message_while_the_market_is_closed(candle_ap
     services.candle_backfill.request("RELIANCE", "1m", str(monday), str(monday))
     BackfillWorker(services.candle_backfill).run_pending()
     sunday_noon = datetime.combine(monday - timedelta(days=1), time(12), IST)
-    closed = CandleBackfillService(
+    closed = CandleSyncService(
         services.database,
         services.broker,
         services.trading_calendar,
-        services.instruments,
         clock=lambda: sunday_noon,
     )
 
@@ -86,11 +85,10 @@ def test_intraday_sync_stores_todays_finished_candles_only(candle_api, candle_se
         timeout=10,
     )
     assert frozen.status_code == 200
-    intraday = CandleBackfillService(
+    intraday = CandleSyncService(
         services.database,
         services.broker,
         services.trading_calendar,
-        services.instruments,
         clock=lambda: moment,
     )
 
