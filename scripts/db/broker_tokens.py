@@ -76,11 +76,18 @@ def latest_token(connection: Connection, mode: str) -> StoredToken | None:
     return StoredToken(**row._mapping) if row else None
 
 
-def set_token_status(connection: Connection, token_id: int, status: str, reason: str) -> bool:
-    """Move an active token to ``expired`` or ``revoked``; False if it was not active."""
+def set_token_status(
+    connection: Connection,
+    token_id: int,
+    status: str,
+    reason: str,
+    from_statuses: tuple[str, ...] = ("active",),
+) -> bool:
+    """Move a token in one of ``from_statuses`` (by default: active) to ``expired`` or
+    ``revoked``; False if it was in none of them."""
     result = connection.execute(
         update(broker_tokens)
-        .where(broker_tokens.c.id == token_id, broker_tokens.c.status == "active")
+        .where(broker_tokens.c.id == token_id, broker_tokens.c.status.in_(from_statuses))
         .values(status=status, status_reason=reason, updated_at=utc_now())
     )
     return bool(result.rowcount)

@@ -173,9 +173,12 @@ class TokenVault:
             log.warning("Upstox session marked expired: %s", reason)
 
     def revoke(self, reason: str = "logged out") -> None:
+        """The user logged out: the newest session is revoked, also when it was marked
+        expired a moment before (a page's read that Upstox refused because the logout had
+        already reached it), so the state says what the user did."""
         stored = self._latest()
-        if stored is not None and stored.status == "active":
-            self._set_status(stored, "revoked", reason)
+        if stored is not None and stored.status in ("active", "expired"):
+            self._set_status(stored, "revoked", reason, from_statuses=("active", "expired"))
 
     def rotate_keys(self) -> int:
         """Re-encrypt every stored token with the newest key; returns how many."""
@@ -188,6 +191,12 @@ class TokenVault:
         with self._database.read() as connection:
             return latest_token(connection, self.mode)
 
-    def _set_status(self, stored: StoredToken, status: str, reason: str) -> None:
+    def _set_status(
+        self,
+        stored: StoredToken,
+        status: str,
+        reason: str,
+        from_statuses: tuple[str, ...] = ("active",),
+    ) -> None:
         with self._database.transaction() as connection:
-            set_token_status(connection, stored.id, status, reason)
+            set_token_status(connection, stored.id, status, reason, from_statuses)

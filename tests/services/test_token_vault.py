@@ -56,3 +56,16 @@ def test_key_rotation_keeps_tokens_readable(database) -> None:
 def test_sessions_are_kept_per_mode(database) -> None:
     TokenVault(database, (key := fernet_key(),), "sandbox").store("sbx", "S1", "S", "")
     assert TokenVault(database, (key,), "live").state().state == "none"
+
+
+def test_logout_revokes_a_session_a_racing_401_marked_expired_a_moment_before(database) -> None:
+    """A page's read refused by Upstox because the logout reached it first marks the session
+    expired; the logout that follows still records what the user did."""
+    vault = TokenVault(database, (fernet_key(),), "sandbox")
+    vault.store("tok", "U1", "User", "")
+    vault.mark_expired("Upstox rejected the token (UDAPI100050)")
+    assert vault.state().state == "expired"
+    vault.revoke("logged out")
+    assert vault.state().state == "revoked" and vault.state().reason == "logged out"
+    vault.mark_expired("a late 401")
+    assert vault.state().state == "revoked"
