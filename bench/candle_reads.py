@@ -34,8 +34,6 @@ import csv
 import os
 import random
 import sqlite3
-import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -44,15 +42,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_support import p50_p95_max
 
-from scripts.clock import IST  # noqa: E402
-from scripts.db import Database  # noqa: E402
-from scripts.db.candle_reads import candles_between  # noqa: E402
-from scripts.db.instruments import replace_instruments  # noqa: E402
-from scripts.db.migrate import upgrade_database  # noqa: E402
-from scripts.services.candle_reads import CandleReadsService  # noqa: E402
-from scripts.services.instruments import InstrumentsService  # noqa: E402
+from scripts.clock import IST
+from scripts.db import Database
+from scripts.db.candle_reads import candles_between
+from scripts.db.instruments import replace_instruments
+from scripts.db.migrate import upgrade_database
+from scripts.services.candle_reads import CandleReadsService
+from scripts.services.instruments import InstrumentsService
 
 ROWS_PER_INSTRUMENT = 20_000
 DAILY_PER_INSTRUMENT = 2_500
@@ -140,10 +138,8 @@ def instrument_records(instruments: int) -> list[dict[str, Any]]:
 
 
 def percentiles(label: str, timings: list[float]) -> str:
-    ms = sorted(t * 1000 for t in timings)
-    p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
-    median = statistics.median(ms)
-    return f"{label:<34} p50 {median:7.2f} ms   p95 {p95:7.2f} ms   max {ms[-1]:7.2f} ms"
+    median, p95, most = p50_p95_max([t * 1000 for t in timings])
+    return f"{label:<34} p50 {median:7.2f} ms   p95 {p95:7.2f} ms   max {most:7.2f} ms"
 
 
 def timed(calls: list[Callable[[], Any]]) -> list[float]:

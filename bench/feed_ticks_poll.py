@@ -20,36 +20,20 @@ over a real FeedLink. Then prints milliseconds per poll (p50/p95 over ``--polls`
 from __future__ import annotations
 
 import argparse
-import shutil
-import socket
-import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH.parent))
-sys.path.insert(0, str(BENCH))
+from bench_support import p50_p95_max, throwaway_platform
+from instrument_search import synthetic_file
 
-from instrument_search import synthetic_file  # noqa: E402
-from scripts.config.env_file import ensure_env_file  # noqa: E402
-from scripts.config.settings import PROJECT_ROOT, load_settings  # noqa: E402
-from scripts.db import Database  # noqa: E402
-from scripts.db.migrate import upgrade_database  # noqa: E402
-from scripts.feed_link.client import FeedLink  # noqa: E402
-from scripts.feed_process.hub import FeedHub  # noqa: E402
-from scripts.feed_process.server import FeedServer  # noqa: E402
-from scripts.services.container import build_services  # noqa: E402
-from scripts.services.market_feed import MarketFeedService  # noqa: E402
-from scripts.upstox.feed.events import Tick  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from scripts.feed_link.client import FeedLink
+from scripts.feed_process.hub import FeedHub
+from scripts.feed_process.server import FeedServer
+from scripts.services.container import build_services
+from scripts.services.market_feed import MarketFeedService
+from scripts.upstox.feed.events import Tick
+from tests.conftest import free_port
 
 
 def report(label: str, action: Callable[[], object], polls: int, count: int) -> None:
@@ -60,9 +44,8 @@ def report(label: str, action: Callable[[], object], polls: int, count: int) -> 
         answered = action()
         samples.append((time.perf_counter() - started) * 1000)
     assert answered is None or len(answered) == count, (label, len(answered))  # type: ignore
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    print(f"{label:<16} p50 {statistics.median(ordered):8.2f} ms   p95 {p95:8.2f} ms")
+    p50, p95, _ = p50_p95_max(samples)
+    print(f"{label:<16} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms")
 
 
 def main() -> int:
@@ -74,53 +57,42 @@ def main() -> int:
     args = parser.parse_args()
     rows, count, polls = (2_000, 50, 3) if args.smoke else (args.rows, args.keys, args.polls)
 
-    root = Path(tempfile.mkdtemp(prefix="feed-ticks-poll-"))
     server: FeedServer | None = None
-    try:
-        shutil.copy(PROJECT_ROOT / ".env.example", root / ".env.example")
-        ensure_env_file(root / ".env.example", root / ".env")
-        environ = {
-            "DATABASE_URL": f"sqlite:///{root / 'market_data.db'}",
-            "LOG_DIR": str(root / "logs"),
-            "BACKUP_DIR": str(root / "backups"),
-        }
-        settings = load_settings(environ=environ, project_root=root)
-        database = Database(settings.database_url)
-        upgrade_database(database, root / "backups")
-        services = build_services(settings, database)
-        synthetic_file(root / "complete.json.gz", rows)
-        services.instruments.sync(root / "complete.json.gz")
+    with throwaway_platform("feed-ticks-poll-") as platform:
+        try:
+            root, settings, database = platform.root, platform.settings, platform.database
+            services = build_services(settings, database)
+            synthetic_file(root / "complete.json.gz", rows)
+            services.instruments.sync(root / "complete.json.gz")
 
-        keys = [f"NSE_FO|{n}" for n in range(1, rows) if n % 20][:count]
-        hub = FeedHub(services.broker, watch_interval_s=3600)
-        for n, key in enumerate(keys):
-            hub.store.publish(Tick(key, 100.0 + n, 1_765_000_000_000, 1, 99.0))
-        port = free_port()
-        server = FeedServer(hub, "127.0.0.1", port).start()
-        link = FeedLink("127.0.0.1", port)
-        feed = MarketFeedService(link, services.instruments)
-        instruments = services.instruments
+            keys = [f"NSE_FO|{n}" for n in range(1, rows) if n % 20][:count]
+            hub = FeedHub(services.broker, watch_interval_s=3600)
+            for n, key in enumerate(keys):
+                hub.store.publish(Tick(key, 100.0 + n, 1_765_000_000_000, 1, 99.0))
+            port = free_port()
+            server = FeedServer(hub, "127.0.0.1", port).start()
+            link = FeedLink("127.0.0.1", port)
+            feed = MarketFeedService(link, services.instruments)
+            instruments = services.instruments
 
-        def before() -> object:
-            resolved = [instruments.resolve(key).instrument.instrument_key for key in keys]
-            return feed.latest(resolved)
+            def before() -> object:
+                resolved = [instruments.resolve(key).instrument.instrument_key for key in keys]
+                return feed.latest(resolved)
 
-        def batched() -> object:
-            known = instruments.known_keys(keys)
-            return feed.latest([key for key in keys if key in known])
+            def batched() -> object:
+                known = instruments.known_keys(keys)
+                return feed.latest([key for key in keys if key in known])
 
-        print(f"{count} keys a poll, {rows:,} instruments in SQLite; ms per poll")
-        report("baseline", before, polls, count)
-        report("batched resolve", batched, polls, count)
-        report("held keys", lambda: feed.ticks(keys), polls, count)
-        report("loopback only", lambda: link.ticks(keys), polls, count)
-        link.close()
-        services.close()
-        database.dispose()
-    finally:
-        if server is not None:
-            server.stop()
-        shutil.rmtree(root, ignore_errors=True)
+            print(f"{count} keys a poll, {rows:,} instruments in SQLite; ms per poll")
+            report("baseline", before, polls, count)
+            report("batched resolve", batched, polls, count)
+            report("held keys", lambda: feed.ticks(keys), polls, count)
+            report("loopback only", lambda: link.ticks(keys), polls, count)
+            link.close()
+            services.close()
+        finally:
+            if server is not None:
+                server.stop()
     return 0
 
 

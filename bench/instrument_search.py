@@ -23,26 +23,19 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import shutil
-import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_support import p50_p95_max, throwaway_platform
 
-from scripts.api.app import create_app  # noqa: E402
-from scripts.clock import IST  # noqa: E402
-from scripts.config.env_file import ensure_env_file  # noqa: E402
-from scripts.config.settings import PROJECT_ROOT, load_settings  # noqa: E402
-from scripts.db import Database  # noqa: E402
-from scripts.db.instruments import instrument_by_key  # noqa: E402
-from scripts.db.migrate import upgrade_database  # noqa: E402
-from scripts.services.container import build_services  # noqa: E402
+from scripts.api.app import create_app
+from scripts.clock import IST
+from scripts.db.instruments import instrument_by_key
+from scripts.services.container import build_services
 
 MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 EQUITY_EVERY = 20
@@ -111,11 +104,10 @@ def timings(action: Callable[[str], object], texts: list[str], samples: int) -> 
 
 
 def report(label: str, samples: list[float]) -> None:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    p50, p95, most = p50_p95_max(samples)
     print(
-        f"{label:<12} p50 {statistics.median(ordered):7.3f} ms   p95 {p95:7.3f} ms   "
-        f"max {ordered[-1]:7.3f} ms   ({len(ordered)} calls)"
+        f"{label:<12} p50 {p50:7.3f} ms   p95 {p95:7.3f} ms   "
+        f"max {most:7.3f} ms   ({len(samples)} calls)"
     )
 
 
@@ -125,18 +117,8 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=300)
     args = parser.parse_args()
 
-    root = Path(tempfile.mkdtemp(prefix="instrument-search-"))
-    try:
-        shutil.copy(PROJECT_ROOT / ".env.example", root / ".env.example")
-        ensure_env_file(root / ".env.example", root / ".env")
-        environ = {
-            "DATABASE_URL": f"sqlite:///{root / 'market_data.db'}",
-            "LOG_DIR": str(root / "logs"),
-            "BACKUP_DIR": str(root / "backups"),
-        }
-        settings = load_settings(environ=environ, project_root=root)
-        database = Database(settings.database_url)
-        upgrade_database(database, root / "backups")
+    with throwaway_platform("instrument-search-") as platform:
+        root, settings, database = platform.root, platform.settings, platform.database
         services = build_services(settings, database)
         file = root / "complete.json.gz"
         synthetic_file(file, args.rows)
@@ -183,9 +165,6 @@ def main() -> int:
         report("API search", timings(api_search, search_texts, args.samples))
         app.extensions["upstox_platform"].close()
         services.close()
-        database.dispose()
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
     return 0
 
 

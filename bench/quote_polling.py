@@ -16,27 +16,18 @@ within one run; the target (issue 16) is that many pages cost about one call per
 from __future__ import annotations
 
 import argparse
-import shutil
-import statistics
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_support import p50_p95_max, throwaway_platform
 
-from scripts.api.app import create_app  # noqa: E402
-from scripts.config.env_file import ensure_env_file  # noqa: E402
-from scripts.config.settings import PROJECT_ROOT, load_settings  # noqa: E402
-from scripts.db import Database  # noqa: E402
-from scripts.db.migrate import upgrade_database  # noqa: E402
-from scripts.services.container import PlatformServices  # noqa: E402
-from scripts.services.quotes import QuotesService  # noqa: E402
-from tests.conftest import SandboxProcess, free_port  # noqa: E402
-from tests.sandbox_session import log_in  # noqa: E402
+from scripts.api.app import create_app
+from scripts.services.container import PlatformServices
+from scripts.services.quotes import QuotesService
+from tests.sandbox_session import log_in
 
 SYMBOLS = ["RELIANCE", "TCS", "INFY", "HDFCBANK", "NIFTY 50"]
 
@@ -64,11 +55,10 @@ def poll(ask: Callable[[], Any], pages: int, seconds: float, interval: float) ->
 
 
 def describe(name: str, samples: list[float], calls: int, seconds: float) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    p50, p95, most = p50_p95_max(samples)
     return (
-        f"{name:<9} polls {len(ordered):5d}   Upstox calls {calls:5d} ({calls / seconds:5.1f}/s)   "
-        f"p50 {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   max {ordered[-1]:7.1f} ms"
+        f"{name:<9} polls {len(samples):5d}   Upstox calls {calls:5d} ({calls / seconds:5.1f}/s)   "
+        f"p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   max {most:7.1f} ms"
     )
 
 
@@ -79,21 +69,8 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
     args = parser.parse_args()
 
-    root = Path(tempfile.mkdtemp(prefix="quote-polling-"))
-    sandbox = SandboxProcess(root / "sandbox.log").wait_ready()
-    try:
-        shutil.copy(PROJECT_ROOT / ".env.example", root / ".env.example")
-        ensure_env_file(root / ".env.example", root / ".env")
-        environ = {
-            "DATABASE_URL": f"sqlite:///{root / 'market_data.db'}",
-            "API_PORT": str(free_port()),
-            "LOG_DIR": str(root / "logs"),
-            "BACKUP_DIR": str(root / "backups"),
-            "UPSTOX_SANDBOX_URL": sandbox.url,
-        }
-        settings = load_settings(environ=environ, project_root=root)
-        database = Database(settings.database_url)
-        upgrade_database(database, root / "backups")
+    with throwaway_platform("quote-polling-", with_sandbox=True) as platform:
+        settings, database = platform.settings, platform.database
         app = create_app(settings, database)
         services: PlatformServices = app.extensions["upstox_platform"]
         services.instruments.sync()
@@ -119,10 +96,6 @@ def main() -> int:
         cached = poll(lambda: quotes.quotes(SYMBOLS), args.pages, args.seconds, args.interval)
         cached_calls = calls["n"]
         services.close()
-        database.dispose()
-    finally:
-        sandbox.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
     print(f"{args.pages} pages polling {len(SYMBOLS)} instruments every {args.interval:g} s")
     print(describe("baseline", baseline, baseline_calls, args.seconds))

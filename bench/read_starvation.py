@@ -18,26 +18,16 @@ wall-clock milliseconds on this machine; compare them within one run.
 from __future__ import annotations
 
 import argparse
-import shutil
-import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import httpx
+from bench_support import p50_p95_max, throwaway_platform
 
-import httpx  # noqa: E402
-
-from scripts.api.__main__ import API_THREADS  # noqa: E402
-from scripts.api.app import create_app  # noqa: E402
-from scripts.config.env_file import ensure_env_file  # noqa: E402
-from scripts.config.settings import PROJECT_ROOT, load_settings  # noqa: E402
-from scripts.db import Database  # noqa: E402
-from scripts.db.migrate import upgrade_database  # noqa: E402
-from tests.conftest import SandboxProcess, free_port  # noqa: E402
-from tests.sandbox_session import log_in  # noqa: E402
-from tests.services.served_api import (  # noqa: E402
+from scripts.api.__main__ import API_THREADS
+from scripts.api.app import create_app
+from tests.sandbox_session import log_in
+from tests.services.served_api import (
     ServedApi,
     finish_read_load,
     start_read_load,
@@ -56,11 +46,10 @@ def health_samples(api: httpx.Client, n: int) -> list[float]:
 
 
 def describe(name: str, samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    p50, p95, most = p50_p95_max(samples)
     return (
-        f"{name:<12} p50 {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   "
-        f"max {ordered[-1]:7.1f} ms   (n={len(ordered)})"
+        f"{name:<12} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   "
+        f"max {most:7.1f} ms   (n={len(samples)})"
     )
 
 
@@ -72,21 +61,8 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=0.0, help="per client; 0 = no pause")
     args = parser.parse_args()
 
-    root = Path(tempfile.mkdtemp(prefix="read-starvation-"))
-    sandbox = SandboxProcess(root / "sandbox.log").wait_ready()
-    try:
-        shutil.copy(PROJECT_ROOT / ".env.example", root / ".env.example")
-        ensure_env_file(root / ".env.example", root / ".env")
-        environ = {
-            "DATABASE_URL": f"sqlite:///{root / 'market_data.db'}",
-            "API_PORT": str(free_port()),
-            "LOG_DIR": str(root / "logs"),
-            "BACKUP_DIR": str(root / "backups"),
-            "UPSTOX_SANDBOX_URL": sandbox.url,
-        }
-        settings = load_settings(environ=environ, project_root=root)
-        database = Database(settings.database_url)
-        upgrade_database(database, root / "backups")
+    with throwaway_platform("read-starvation-", with_sandbox=True) as platform:
+        settings, database = platform.settings, platform.database
         app = create_app(settings, database)
         login_client = app.test_client()
         login_client.environ_base["HTTP_X_API_KEY"] = settings.api_key
@@ -112,10 +88,6 @@ def main() -> int:
             after = health_samples(api, max(5, args.samples // 4))
         server.stop()
         app.extensions["upstox_platform"].close()
-        database.dispose()
-    finally:
-        sandbox.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
     pace = f"one read per {args.interval:g} s each" if args.interval else "back to back"
     print(f"API threads: {API_THREADS}; load: {args.clients} clients ({pace}) on funds")

@@ -21,6 +21,18 @@ MARKET_STATES: dict[str, tuple[str, str]] = {
     "weekend": ("Weekend", "grey-7"),
 }
 
+# Candle interval code (as the candles API takes it) -> its words, in the order pages list them.
+CANDLE_INTERVALS: dict[str, str] = {
+    "1m": "1 minute",
+    "5m": "5 minutes",
+    "15m": "15 minutes",
+    "30m": "30 minutes",
+    "1h": "1 hour",
+    "1d": "1 day",
+    "1w": "1 week",
+    "1M": "1 month",
+}
+
 
 def market_words(status: str | None) -> tuple[str, str]:
     if not status:

@@ -21,6 +21,7 @@ from nicegui import ui
 
 from dashboard_ui import refresh
 from dashboard_ui.api_client import ApiProblem
+from dashboard_ui.formatting import CANDLE_INTERVALS
 from dashboard_ui.layout import Chrome
 from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.page_registry import PageSpec
@@ -28,16 +29,6 @@ from scripts.api_schemas.candle_backfill import BackfillTask
 from scripts.api_schemas.candles import CandleSeries
 from scripts.clock import IST
 
-INTERVALS = {
-    "1m": "1 minute",
-    "5m": "5 minutes",
-    "15m": "15 minutes",
-    "30m": "30 minutes",
-    "1h": "1 hour",
-    "1d": "1 day",
-    "1w": "1 week",
-    "1M": "1 month",
-}
 # What each checkbox asks the API for (indicators=...), and its label.
 OVERLAYS = {
     "sma": ("sma:20", "SMA 20"),
@@ -82,8 +73,8 @@ class ChartView:
                     .on("keydown.enter", self.show)
                 )
                 self.interval = (
-                    ui.select(INTERVALS, value=interval if interval in INTERVALS else "1d",
-                              label="Interval", on_change=self.show)
+                    ui.select(CANDLE_INTERVALS, label="Interval", on_change=self.show,
+                              value=interval if interval in CANDLE_INTERVALS else "1d")
                     .props("outlined dense").classes("w-36").mark("chart-interval")
                 )  # fmt: skip
                 self.start = ui.input("From").props("outlined dense type=date").classes("w-40")
@@ -192,7 +183,7 @@ class ChartView:
                     on_click=lambda: self.start_backfill(wanted),
                 ).mark("chart-backfill-start")
                 ui.label(
-                    f"Fetches {INTERVALS[plan.interval].lower()} candles of {symbol} from "
+                    f"Fetches {CANDLE_INTERVALS[plan.interval].lower()} candles of {symbol} from "
                     f"{plan.from_date:%d %b %Y} to {plan.to_date:%d %b %Y} from Upstox; the "
                     "chart is drawn when they are stored."
                 ).classes("text-sm text-grey-8")
@@ -211,7 +202,7 @@ class ChartView:
         with self.backfill:
             ui.label(
                 f"Backfill #{task.task_id}: {task.trading_symbol} "
-                f"{INTERVALS[task.interval].lower()} candles, {task.from_date:%d %b %Y} to "
+                f"{CANDLE_INTERVALS[task.interval].lower()} candles, {task.from_date:%d %b %Y} to "
                 f"{task.to_date:%d %b %Y}" + (f". {task.note}" if task.note else "")
             ).classes("text-body2")
             with ui.row().classes("items-center gap-3 no-wrap"):
@@ -288,7 +279,8 @@ class ChartView:
         )
         more = " (more in this range: narrow it to see the rest)" if series.next_cursor else ""
         self.status.set_text(
-            f"{series.trading_symbol} ({series.instrument_key}) · {INTERVALS[series.interval]}"
+            f"{series.trading_symbol} ({series.instrument_key}) · "
+            f"{CANDLE_INTERVALS[series.interval]}"
             f"{source} · {len(series.candles)} candles{more}"
         )
         self.chart.options.clear()

@@ -20,7 +20,7 @@ from nicegui import ui
 
 from dashboard_ui import refresh
 from dashboard_ui.api_client import ApiProblem
-from dashboard_ui.formatting import count, ist_time
+from dashboard_ui.formatting import CANDLE_INTERVALS, count, ist_time
 from dashboard_ui.layout import Chrome
 from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.page_registry import PageSpec
@@ -31,16 +31,6 @@ from scripts.clock import IST
 
 LIVE_SECONDS = 1.0  # while a task is queued or running
 TASK_LIMIT = 20
-INTERVALS = {
-    "1m": "1 minute",
-    "5m": "5 minutes",
-    "15m": "15 minutes",
-    "30m": "30 minutes",
-    "1h": "1 hour",
-    "1d": "1 day",
-    "1w": "1 week",
-    "1M": "1 month",
-}
 TASK_COLUMNS: list[dict[str, Any]] = [
     {"name": "id", "label": "#", "field": "id", "align": "right"},
     {"name": "symbol", "label": "Instrument", "field": "symbol", "align": "left"},
@@ -119,7 +109,7 @@ class DataView:
                         ui.label("Start a backfill").classes("text-subtitle1 text-weight-medium")
                     self.symbol = ui.input("Symbol or instrument key", placeholder="RELIANCE")
                     self.symbol.props("outlined dense").classes("w-full").mark("backfill-symbol")
-                    self.interval = ui.select(INTERVALS, value="1d", label="Interval")
+                    self.interval = ui.select(CANDLE_INTERVALS, value="1d", label="Interval")
                     self.interval.props("outlined dense").classes("w-full")
                     self.interval.mark("backfill-interval")
                     self.from_date = ui.input("From (IST)", value=str(today - timedelta(days=365)))
@@ -265,7 +255,7 @@ def task_row(task: BackfillTask) -> dict[str, Any]:
     return {
         "id": task.task_id,
         "symbol": task.trading_symbol,
-        "interval": INTERVALS.get(task.interval, task.interval),
+        "interval": CANDLE_INTERVALS.get(task.interval, task.interval),
         "range": f"{task.from_date:%d %b %Y} – {task.to_date:%d %b %Y}",
         "state": state_words(task),
         "progress": task.progress,
@@ -309,7 +299,7 @@ def coverage_row(item: SeriesCoverage) -> dict[str, Any]:
         "instrument_key": item.instrument_key,
         "interval_label": item.interval,
         "symbol": item.trading_symbol or item.instrument_key,
-        "interval": INTERVALS.get(item.interval, item.interval),
+        "interval": CANDLE_INTERVALS.get(item.interval, item.interval),
         "first": f"{item.first:%Y-%m-%d %H:%M}",
         "last": f"{item.last:%Y-%m-%d %H:%M}",
         "count": item.count,

@@ -8,7 +8,6 @@ after a newer keystroke is dropped, so the table always matches the box.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from nicegui import ui
@@ -19,9 +18,9 @@ from dashboard_ui.layout import Chrome
 from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.page_registry import PageSpec
 from dashboard_ui.panels import Panel, facts
+from dashboard_ui.type_ahead import TypeAhead
 from scripts.api_schemas.instruments import Instrument, InstrumentsStatus
 
-TYPE_AHEAD_PAUSE_S = 0.25
 RESULT_LIMIT = 50
 SEGMENTS = ["NSE_EQ", "NSE_INDEX", "NSE_FO", "BSE_EQ", "BSE_INDEX", "BSE_FO", "MCX_FO", "NCD_FO"]
 TYPES = ["EQ", "INDEX", "FUT", "CE", "PE"]
@@ -52,8 +51,7 @@ PAGE = PageSpec(
 class InstrumentsView:
     def __init__(self, ctx: DashboardContext) -> None:
         self.ctx = ctx
-        self.asked = 0  # the newest search sent; older answers are dropped
-        self._pending: asyncio.Task[None] | None = None
+        self.type_ahead = TypeAhead(self.search)  # older answers are dropped
         with ui.grid().classes("w-full gap-4 grid-cols-1 lg:grid-cols-4"):
             self.status = Panel("Instrument list", "inventory_2", "panel-instrument-list")
             self.search_card = ui.card().classes("q-pa-md lg:col-span-3").mark("panel-search")
@@ -63,7 +61,7 @@ class InstrumentsView:
                     ui.input(
                         "Search symbol, name, ISIN or key",
                         placeholder="RELIANCE, NIFTY 50, INE002A01018, NIFTY2543021600PE",
-                        on_change=lambda _: self.schedule_search(),
+                        on_change=lambda _: self.type_ahead.schedule(),
                     )
                     .props("clearable autofocus outlined dense")
                     .classes("grow")
@@ -71,12 +69,12 @@ class InstrumentsView:
                 )
                 self.segment = (
                     ui.select([ANY, *SEGMENTS], value=ANY, label="Segment",
-                              on_change=lambda _: self.schedule_search())
+                              on_change=lambda _: self.type_ahead.schedule())
                     .props("outlined dense").classes("w-36").mark("segment-filter")
                 )  # fmt: skip
                 self.kind = (
                     ui.select([ANY, *TYPES], value=ANY, label="Type",
-                              on_change=lambda _: self.schedule_search())
+                              on_change=lambda _: self.type_ahead.schedule())
                     .props("outlined dense").classes("w-28").mark("type-filter")
                 )  # fmt: skip
             self.resolved = ui.label("").classes("text-sm").mark("resolved")
@@ -95,19 +93,9 @@ class InstrumentsView:
             self.status.show_problem(problem)
 
     # --- type-ahead --------------------------------------------------------------
-    def schedule_search(self) -> None:
-        if self._pending is not None and not self._pending.done():
-            self._pending.cancel()
-        self._pending = asyncio.create_task(self._search_after_pause())
-
-    async def _search_after_pause(self) -> None:
-        await asyncio.sleep(TYPE_AHEAD_PAUSE_S)
-        await self.search()
-
     async def search(self) -> None:
         text = (self.box.value or "").strip()
-        self.asked += 1
-        asked = self.asked
+        asked = self.type_ahead.ask()
         if not text:
             self.table.rows = []
             self.summary.set_text("Type to search the instrument list.")
@@ -119,11 +107,11 @@ class InstrumentsView:
             rows = await self.ctx.api.search_instruments(text, segment, kind, RESULT_LIMIT)
             resolved = await self._resolve(text, bool(rows))
         except ApiProblem as problem:
-            if asked == self.asked:
+            if self.type_ahead.is_newest(asked):
                 self.table.rows = []
                 self.summary.set_text(f"Could not search: {problem.message}")
             return
-        if asked != self.asked:
+        if not self.type_ahead.is_newest(asked):
             return
         self.table.rows = [result_row(row) for row in rows]
         self.summary.set_text(summary(len(rows)))

@@ -9,7 +9,6 @@ while the page is open (the API answers from the feed's ticks or a 1-s shared qu
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from urllib.parse import quote
 
@@ -21,11 +20,11 @@ from dashboard_ui.formatting import count
 from dashboard_ui.layout import Chrome
 from dashboard_ui.page_context import DashboardContext
 from dashboard_ui.page_registry import PageSpec
+from dashboard_ui.type_ahead import TypeAhead
 from scripts.api_schemas.instruments import Instrument
 from scripts.api_schemas.watchlists import Watchlist, WatchlistItem, WatchlistSummary
 
 WATCHLIST_REFRESH_SECONDS = 2.0
-TYPE_AHEAD_PAUSE_S = 0.25
 SUGGESTIONS = 8
 CHOSEN_LIST = "watchlist_id"  # the trader's last list, kept in the user's storage
 COLUMNS: list[dict[str, Any]] = [
@@ -73,8 +72,7 @@ class WatchlistView:
         self.ctx = ctx
         self.lists: list[WatchlistSummary] = []
         self.current: int | None = None
-        self.asked = 0  # the newest search sent; older answers are dropped
-        self._pending: asyncio.Task[None] | None = None
+        self.type_ahead = TypeAhead(self.search)  # older answers are dropped
         with ui.card().classes("w-full q-pa-md").mark("panel-watchlists"):
             with ui.row().classes("w-full items-center gap-3"):
                 self.picker = (
@@ -94,7 +92,7 @@ class WatchlistView:
                 self.box = (
                     ui.input("Add an instrument: type a symbol, name or key",
                              placeholder="RELIANCE, NIFTY 50, BANKNIFTY FUT",
-                             on_change=lambda _: self.schedule_search())
+                             on_change=lambda _: self.type_ahead.schedule())
                     .props("clearable outlined dense").classes("w-full max-w-xl")
                     .mark("watchlist-add")
                 )  # fmt: skip
@@ -188,19 +186,9 @@ class WatchlistView:
         await self.load_lists()
 
     # --- items -------------------------------------------------------------------
-    def schedule_search(self) -> None:
-        if self._pending is not None and not self._pending.done():
-            self._pending.cancel()
-        self._pending = asyncio.create_task(self._search_after_pause())
-
-    async def _search_after_pause(self) -> None:
-        await asyncio.sleep(TYPE_AHEAD_PAUSE_S)
-        await self.search()
-
     async def search(self) -> None:
         text = (self.box.value or "").strip()
-        self.asked += 1
-        asked = self.asked
+        asked = self.type_ahead.ask()
         if not text:
             self.suggestions.clear()
             return
@@ -210,7 +198,7 @@ class WatchlistView:
             found, said = [], f"Could not search: {problem.message}"
         else:
             said = "" if found else "No instrument matches; try fewer letters or an ISIN."
-        if asked != self.asked:
+        if not self.type_ahead.is_newest(asked):
             return
         self.suggestions.clear()
         with self.suggestions:

@@ -10,6 +10,7 @@ import pytest
 
 from scripts.clock import IST
 from scripts.db.candles import count_candles
+from tests.envelope import error
 
 
 @pytest.fixture
@@ -17,13 +18,6 @@ def loaded_api(sandbox_api):
     """The API with the sandbox's instrument file loaded, as the morning job leaves it."""
     sandbox_api.application.extensions["upstox_platform"].instruments.sync()
     return sandbox_api
-
-
-def error(response, status: int) -> dict:
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["status"] == "error" and body["trace_id"]
-    return body["error"]
 
 
 def body() -> dict:

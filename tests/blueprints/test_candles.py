@@ -16,6 +16,7 @@ from tests.candle_rows import (
     store_candles,
     store_instruments,
 )
+from tests.envelope import data, error
 
 YEAR = nse_sessions(date(2025, 1, 1), date(2025, 12, 31))
 MINUTE_DAY = date(2025, 6, 2)
@@ -28,18 +29,6 @@ def stored(client, database):
     store_candles(database, RELIANCE, "1d", daily_series(YEAR))
     store_candles(database, RELIANCE, "1m", minute_series(MINUTE_DAY))
     return client
-
-
-def data(response) -> dict:
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["data"]
-
-
-def error(response, status: int) -> dict:
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["status"] == "error" and body["trace_id"]
-    return body["error"]
 
 
 def test_a_year_of_daily_candles_reads_oldest_first_with_ist_timestamps(stored) -> None:

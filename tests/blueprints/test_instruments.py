@@ -4,6 +4,7 @@ BOD file, and clear 4xx envelopes (never a 5xx) for bad input."""
 from __future__ import annotations
 
 import pytest
+from tests.envelope import data, error
 
 
 @pytest.fixture
@@ -11,20 +12,6 @@ def loaded_api(sandbox_api):
     """The API with the sandbox's instrument file loaded, as the morning job leaves it."""
     sandbox_api.application.extensions["upstox_platform"].instruments.sync()
     return sandbox_api
-
-
-def data(response) -> object:
-    assert response.status_code == 200, response.get_json()
-    body = response.get_json()
-    assert body["status"] == "success"
-    return body["data"]
-
-
-def error(response, status: int) -> dict:
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["status"] == "error" and body["trace_id"]
-    return body["error"]
 
 
 def test_search_answers_type_ahead_rows_with_exact_symbol_first(loaded_api) -> None:

@@ -16,14 +16,10 @@ import pytest
 
 from scripts.clock import IST
 from scripts.jobs.backfill_worker import BackfillWorker
+from tests.envelope import data
 from tests.sandbox_session import log_in
 
 RELIANCE = "NSE_EQ|INE002A01018"
-
-
-def data(response: Any, status: int = 200) -> Any:
-    assert response.status_code == status, response.get_json()
-    return response.get_json()["data"]
 
 
 def wait_until(read: Any, holds: Any, timeout: float = 30.0, pause: float = 0.2) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from tests.envelope import data, error
 
 RELIANCE = "NSE_EQ|INE002A01018"
 TCS = "NSE_EQ|INE467B01029"
@@ -16,18 +17,6 @@ def loaded_api(sandbox_api, sandbox_login):
     """A logged-in API with the sandbox's instrument file loaded."""
     sandbox_api.application.extensions["upstox_platform"].instruments.sync()
     return sandbox_api
-
-
-def data(response) -> list[dict]:
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["data"]
-
-
-def error(response, status: int) -> dict:
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["status"] == "error" and body["trace_id"]
-    return body["error"]
 
 
 def test_equity_key_and_index_quotes_come_back_in_the_order_asked(loaded_api) -> None:

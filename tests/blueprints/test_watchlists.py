@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.envelope import data, error
 from tests.sandbox_session import log_in
 
 RELIANCE = "NSE_EQ|INE002A01018"
@@ -22,18 +23,6 @@ def api(sandbox_api, feed_server):
     logged in to Upstox."""
     sandbox_api.application.extensions["upstox_platform"].instruments.sync()
     return sandbox_api
-
-
-def data(response, status: int = 200):
-    assert response.status_code == status, response.get_json()
-    return response.get_json()["data"]
-
-
-def error(response, status: int) -> dict:
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["status"] == "error" and body["trace_id"]
-    return body["error"]
 
 
 def full_subscriptions(api) -> int:
