@@ -7,38 +7,21 @@ every run in ``sync_history`` through :mod:`scripts.jobs.runner`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
-from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scripts.clock import IST, utc_now
 from scripts.db.maintenance import delete_history_before, optimize
+from scripts.jobs.spec import JobOutcome, JobSkipped, JobSpec
 from scripts.services.container import PlatformServices
 from scripts.services.holiday_refresh import refresh_holidays
 
+__all__ = ["JobOutcome", "JobSkipped", "JobSpec", "all_jobs"]
+
 # Job runs are kept this long: enough to see a quarter's pattern, small enough to stay fast.
 HISTORY_RETENTION_DAYS = 90
-
-
-@dataclass(frozen=True)
-class JobOutcome:
-    rows_affected: int | None = None
-    message: str | None = None
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    job_id: str
-    name: str
-    description: str
-    schedule: str  # human-readable, shown on the Background Jobs page
-    trigger: Callable[[], BaseTrigger]
-    run: Callable[[PlatformServices], JobOutcome]  # the scheduler's services, built once
-    run_at_start: bool = False  # also once as soon as the scheduler starts
 
 
 def sync_instruments(services: PlatformServices) -> JobOutcome:
