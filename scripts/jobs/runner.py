@@ -52,14 +52,14 @@ def run_recorded(
             return status
         delay = spec.retry_backoff_seconds * 2**attempt
         attempt += 1
-        log.info("job %s failed; retry %d of %d in %.0f s", spec.job_id, attempt, spec.retries, delay)
+        log.info(
+            "job %s failed; retry %d of %d in %.0f s", spec.job_id, attempt, spec.retries, delay
+        )
         sleep(delay)
         trigger = "retry"
 
 
-def market_closed_reason(
-    services: PlatformServices, spec: JobSpec, moment: datetime
-) -> str | None:
+def market_closed_reason(services: PlatformServices, spec: JobSpec, moment: datetime) -> str | None:
     """Why a market-hours job must not run at ``moment``, or None when it may."""
     if not spec.market_hours_only:
         return None
@@ -110,9 +110,7 @@ def _record(
     duration_ms = int((time.perf_counter() - started) * 1000)
     message = (message or "")[:MAX_MESSAGE] or None
     with services.database.transaction() as connection:
-        failures = finish_run(
-            connection, run_id, status, duration_ms, rows, message, next_run_at
-        )
+        failures = finish_run(connection, run_id, status, duration_ms, rows, message, next_run_at)
         if status == "failed" and failures >= KEEPS_FAILING_AFTER:
             alert = f"keeps failing: {failures} failed runs in a row; last: {message}"
             set_alert(connection, spec.job_id, alert[:MAX_MESSAGE])
