@@ -60,22 +60,29 @@ def run_recorded(
 
 
 def market_closed_reason(services: PlatformServices, spec: JobSpec, moment: datetime) -> str | None:
-    """Why a market-hours job must not run at ``moment``, or None when it may."""
+    """Why a market-hours job must not run at ``moment`` (None when one of its exchanges
+    trades now)."""
     if not spec.market_hours_only:
         return None
+    calendar = services.trading_calendar.calendar()
     local = moment.astimezone(IST)
-    try:
-        day = services.trading_calendar.calendar().trading_day(spec.exchange, local.date())
-    except CalendarNotCovered as error:
-        return f"skipped: {error}"
-    if day.window_at(moment) is not None:
-        return None
     when = local.strftime("%a %d %b %Y %H:%M IST")
-    if day.kind == "holiday" and day.holiday is not None:
-        return f"skipped: {spec.exchange} holiday ({day.holiday.description}) on {when}"
-    if day.kind != "trading":
-        return f"skipped: {spec.exchange} is closed on weekends ({when})"
-    return f"skipped: outside {spec.exchange} trading hours ({when})"
+    reasons = []
+    for exchange in spec.exchanges:
+        try:
+            day = calendar.trading_day(exchange, local.date())
+        except CalendarNotCovered as error:
+            reasons.append(str(error))
+            continue
+        if day.window_at(moment) is not None:
+            return None
+        if day.kind == "holiday" and day.holiday is not None:
+            reasons.append(f"{exchange} holiday ({day.holiday.description})")
+        elif day.kind == "weekend":
+            reasons.append(f"{exchange} closed at the weekend")
+        else:
+            reasons.append(f"outside {exchange} trading hours")
+    return f"skipped on {when}: " + "; ".join(reasons)
 
 
 def _skip(reason: str) -> JobOutcome:

@@ -41,9 +41,10 @@ class JobSpec:
     trigger: Callable[[], BaseTrigger]
     run: Callable[[PlatformServices], JobOutcome]  # the scheduler's services, built once
     run_at_start: bool = False  # also once as soon as the scheduler starts
-    # Runs only while ``exchange`` trades (TradingCalendar); otherwise recorded as skipped.
+    # Runs only while one of ``exchanges`` trades (TradingCalendar: weekends, holidays and
+    # hours outside the session skip); a skipped run is recorded as ``skipped`` with the reason.
     market_hours_only: bool = False
-    exchange: str = "NSE"
+    exchanges: tuple[str, ...] = ("NSE",)
     # Safe to run again at once after a failure (idempotent, no side effect outside the
     # database): the runner retries ``retries`` times, waiting backoff, 2x backoff, ...
     retry_safe: bool = False
