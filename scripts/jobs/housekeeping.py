@@ -85,7 +85,11 @@ def daily_summary(services: PlatformServices, now: Clock = utc_now) -> JobOutcom
     """What ran in the last 24 hours, what failed or keeps failing, and how fresh the data is."""
     moment = now()
     with services.database.read() as connection:
-        runs = runs_since(connection, moment - timedelta(hours=24))
+        runs = [
+            run
+            for run in runs_since(connection, moment - timedelta(hours=24))
+            if run.status != "running"  # this very run, or one still going: not an outcome yet
+        ]
         alerts = [job.job_id for job in list_jobs(connection) if job.alert]
         load = latest_load(connection, "success")
         series = backfilled_series(connection)
