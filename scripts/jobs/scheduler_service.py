@@ -1,4 +1,6 @@
-"""The scheduler process: ``python scripts/scheduler_service.py`` (or ``-m scripts.jobs.scheduler_service``).
+"""The scheduler process: ``python scripts/scheduler_service.py`` (the documented entry).
+
+Also ``python -m scripts.jobs.scheduler_service`` (what the launcher starts).
 
 Runs every job of :func:`scripts.jobs.registry.all_jobs` on its trigger, and
 stamps a heartbeat (with each job's next run) every few seconds so the API's

@@ -12,7 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scripts.clock import IST, utc_now
-from scripts.db.jobs import job_history, list_jobs, register_job
+from scripts.db.jobs import job_history, list_jobs, register_job, set_progress, start_run
 from scripts.jobs import progress
 from scripts.jobs.progress import report_progress
 from scripts.jobs.registry import JobOutcome, JobSpec, all_jobs
@@ -211,3 +211,26 @@ def test_long_job_progress_is_visible_while_it_runs(settings, database, monkeypa
     (final,) = record_of(database, "long_job")[1]
     assert (final.progress_done, final.progress_total, final.rows_affected) == (3, 3, 3)
     report_progress(1, 1)  # outside a run: nothing to write, no error
+
+
+def test_jobs_api_shows_counts_alert_and_progress(client, settings, database) -> None:
+    def broken(services):
+        raise ValueError("bad file")
+
+    job = spec("shown", broken)
+    register(database, job)
+    services = build_services(settings, database)
+    for _ in range(KEEPS_FAILING_AFTER):
+        run_recorded(services, job, "schedule")
+    (listed,) = client.get("/api/system/jobs").get_json()["data"]
+    assert (listed["runs"], listed["failures"], listed["consecutive_failures"]) == (3, 3, 3)
+    assert listed["alert"].startswith("keeps failing: 3 failed runs in a row")
+    with database.transaction() as connection:
+        run_id = start_run(connection, "shown", "manual")
+        set_progress(connection, run_id, 40, 100)
+    running = client.get("/api/system/jobs/shown/history").get_json()["data"][0]
+    assert (running["status"], running["progress_done"], running["progress_total"]) == (
+        "running",
+        40,
+        100,
+    )
