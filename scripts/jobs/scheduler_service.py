@@ -5,7 +5,7 @@ Also ``python -m scripts.jobs.scheduler_service`` (what the launcher starts).
 Runs every job of :func:`scripts.jobs.registry.all_jobs` on its trigger, and
 stamps a heartbeat (with each job's next run) every few seconds so the API's
 health check can tell a live scheduler from a dead one. Exactly one runs per
-database (:mod:`scripts.jobs.instance_lock`); a second start exits with
+database (:mod:`scripts.db.instance_lock`); a second start exits with
 :data:`EXIT_ALREADY_RUNNING` and says which process holds the lock.
 
 Job defaults, and why: ``coalesce=True`` (a job that missed several times while
@@ -31,7 +31,7 @@ from scripts.db.heartbeats import record_heartbeat
 from scripts.db.jobs import register_job
 from scripts.db.migrate import current_revision, head_revision
 from scripts.jobs.backfill_worker import BackfillWorker
-from scripts.jobs.instance_lock import AlreadyRunning, SchedulerLock
+from scripts.db.instance_lock import AlreadyRunning, SchedulerLock
 from scripts.jobs.registry import JobSpec, all_jobs
 from scripts.jobs.runner import run_recorded
 from scripts.jobs.spec import DEFAULT_MISFIRE_GRACE_SECONDS

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scripts.db.heartbeats import latest_heartbeat
-from scripts.jobs.instance_lock import AlreadyRunning, SchedulerLock
+from scripts.db.instance_lock import AlreadyRunning, SchedulerLock
 
 ROOT = Path(__file__).resolve().parents[2]
 
