@@ -42,12 +42,22 @@ def run_recorded(
 
     ``now`` and ``sleep`` are the clock and the wait between retries, injected by tests.
     """
-    reason = market_closed_reason(services, spec, now())
-    if reason is not None:
-        return _record(services, spec, trigger, next_run_at, lambda: _skip(reason))
+
+    def first_attempt() -> JobOutcome:
+        # Inside the recorded run: a calendar that cannot be read fails the run, not the thread.
+        reason = market_closed_reason(services, spec, now())
+        if reason is not None:
+            raise JobSkipped(reason)
+        return spec.run(services)
+
+    def retry() -> JobOutcome:
+        return spec.run(services)  # the session was open a moment ago: no second check
+
     attempt = 0
+    work: Callable[[], JobOutcome] = first_attempt
     while True:
-        status = _record(services, spec, trigger, next_run_at, lambda: spec.run(services))
+        status = _record(services, spec, trigger, next_run_at, work)
+        work = retry
         if status != "failed" or not spec.retry_safe or attempt >= spec.retries:
             return status
         delay = spec.retry_backoff_seconds * 2**attempt
@@ -83,10 +93,6 @@ def market_closed_reason(services: PlatformServices, spec: JobSpec, moment: date
         else:
             reasons.append(f"outside {exchange} trading hours")
     return f"skipped on {when}: " + "; ".join(reasons)
-
-
-def _skip(reason: str) -> JobOutcome:
-    raise JobSkipped(reason)
 
 
 def _record(
