@@ -234,3 +234,17 @@ def test_jobs_api_shows_counts_alert_and_progress(client, settings, database) ->
         40,
         100,
     )
+
+
+def test_a_calendar_that_cannot_answer_fails_the_run_instead_of_raising(settings, database) -> None:
+    job = spec(
+        "unknown_market",
+        lambda services: JobOutcome(rows_affected=1),
+        market_hours_only=True,
+        exchanges=("NOPE",),
+    )
+    register(database, job)
+    assert run_recorded(build_services(settings, database), job, "schedule") == "failed"
+    record, (run,) = record_of(database, "unknown_market")
+    assert run.status == "failed" and "NOPE" in (run.message or "")
+    assert (record.runs, record.failures) == (1, 1)
