@@ -31,6 +31,9 @@ class JobSummary(BaseModel):
     last_status: str | None = None
     runs: int
     successes: int
+    failures: int = 0
+    consecutive_failures: int = 0
+    alert: str | None = None  # "keeps failing: ..." until the job next succeeds
 
 
 class JobRun(BaseModel):
@@ -43,3 +46,5 @@ class JobRun(BaseModel):
     duration_ms: int | None = None
     rows_affected: int | None = None
     message: str | None = None
+    progress_done: int | None = None  # while running: rows done of progress_total
+    progress_total: int | None = None

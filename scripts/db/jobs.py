@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, select, update
 
 from scripts.clock import utc_now
 from scripts.db.engine import inserted_id
@@ -25,6 +26,9 @@ class JobRecord:
     last_status: str | None
     runs: int
     successes: int
+    failures: int = 0
+    consecutive_failures: int = 0
+    alert: str | None = None  # "keeps failing: ..." until the job next succeeds
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class JobRun:
     duration_ms: int | None
     rows_affected: int | None
     message: str | None
+    progress_done: int | None = None  # rows done of progress_total, while it runs
+    progress_total: int | None = None
 
 
 def register_job(
@@ -102,7 +108,12 @@ def finish_run(
     rows_affected: int | None,
     message: str | None,
     next_run_at: datetime | None,
-) -> None:
+) -> int:
+    """Close a run and update its job's counters; returns the job's consecutive failures.
+
+    A ``skipped`` run (market closed, not applicable) is history, not a run: it
+    changes neither the counts nor the failure streak.
+    """
     finished = utc_now()
     job_id = connection.execute(
         select(sync_history.c.job_id).where(sync_history.c.id == run_id)
@@ -118,38 +129,58 @@ def finish_run(
             message=message,
         )
     )
-    connection.execute(
-        update(sync_jobs)
-        .where(sync_jobs.c.job_id == job_id)
-        .values(last_run_at=finished, last_status=status, next_run_at=next_run_at)
+    values: dict[str, Any] = {
+        "last_run_at": finished,
+        "last_status": status,
+        "next_run_at": next_run_at,
+    }
+    if status == "success":
+        values.update(
+            run_count=sync_jobs.c.run_count + 1,
+            success_count=sync_jobs.c.success_count + 1,
+            consecutive_failures=0,
+            alert=None,
+        )
+    elif status == "failed":
+        values.update(
+            run_count=sync_jobs.c.run_count + 1,
+            failure_count=sync_jobs.c.failure_count + 1,
+            consecutive_failures=sync_jobs.c.consecutive_failures + 1,
+        )
+    connection.execute(update(sync_jobs).where(sync_jobs.c.job_id == job_id).values(**values))
+    return int(
+        connection.execute(
+            select(sync_jobs.c.consecutive_failures).where(sync_jobs.c.job_id == job_id)
+        ).scalar_one()
     )
+
+
+def set_alert(connection: Connection, job_id: str, alert: str | None) -> None:
+    """Record (or clear) the notice the Jobs page shows for a job that keeps failing."""
+    connection.execute(update(sync_jobs).where(sync_jobs.c.job_id == job_id).values(alert=alert))
+
+
+def set_progress(connection: Connection, run_id: int, done: int, total: int | None) -> None:
+    """Store a running job's progress on its ``sync_history`` row, for the API to show."""
+    connection.execute(
+        update(sync_history)
+        .where(sync_history.c.id == run_id)
+        .values(progress_done=done, progress_total=total)
+    )
+
+
+def runs_since(connection: Connection, since: datetime) -> list[JobRun]:
+    """Every run that started at or after ``since``, oldest first (the daily summary reads it)."""
+    rows = connection.execute(
+        select(sync_history)
+        .where(sync_history.c.started_at >= since)
+        .order_by(sync_history.c.started_at, sync_history.c.id)
+    )
+    return [JobRun(**row._mapping) for row in rows]
 
 
 def list_jobs(connection: Connection) -> list[JobRecord]:
-    runs = (
-        select(sync_history.c.job_id, func.count().label("runs"))
-        .group_by(sync_history.c.job_id)
-        .subquery()
-    )
-    successes = (
-        select(sync_history.c.job_id, func.count().label("successes"))
-        .where(sync_history.c.status == "success")
-        .group_by(sync_history.c.job_id)
-        .subquery()
-    )
-    rows = connection.execute(
-        select(
-            sync_jobs,
-            func.coalesce(runs.c.runs, 0).label("runs"),
-            func.coalesce(successes.c.successes, 0).label("successes"),
-        )
-        .select_from(
-            sync_jobs.outerjoin(runs, runs.c.job_id == sync_jobs.c.job_id).outerjoin(
-                successes, successes.c.job_id == sync_jobs.c.job_id
-            )
-        )
-        .order_by(sync_jobs.c.job_id)
-    )
+    rows = connection.execute(select(sync_jobs).order_by(sync_jobs.c.job_id))
     return [
         JobRecord(
             job_id=r.job_id,
@@ -160,8 +191,11 @@ def list_jobs(connection: Connection) -> list[JobRecord]:
             next_run_at=r.next_run_at,
             last_run_at=r.last_run_at,
             last_status=r.last_status,
-            runs=int(r.runs),
-            successes=int(r.successes),
+            runs=int(r.run_count),
+            successes=int(r.success_count),
+            failures=int(r.failure_count),
+            consecutive_failures=int(r.consecutive_failures),
+            alert=r.alert,
         )
         for r in rows
     ]

@@ -48,6 +48,12 @@ sync_jobs = Table(
     Column("next_run_at", UTCDateTime()),
     Column("last_run_at", UTCDateTime()),
     Column("last_status", String(16)),
+    # Counted by the runner (revision 0008); skipped runs are not counted.
+    Column("run_count", Integer, nullable=False, server_default="0"),
+    Column("success_count", Integer, nullable=False, server_default="0"),
+    Column("failure_count", Integer, nullable=False, server_default="0"),
+    Column("consecutive_failures", Integer, nullable=False, server_default="0"),
+    Column("alert", Text),  # "keeps failing: ..." until the next success
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -58,12 +64,14 @@ sync_history = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("job_id", String(64), ForeignKey("sync_jobs.job_id"), nullable=False),
     Column("trigger", String(16), nullable=False),  # schedule | manual
-    Column("status", String(16), nullable=False),  # running | success | failed
+    Column("status", String(16), nullable=False),  # running | success | failed | skipped
     Column("started_at", UTCDateTime(), nullable=False),
     Column("finished_at", UTCDateTime()),
     Column("duration_ms", Integer),
     Column("rows_affected", Integer),
     Column("message", Text),
+    Column("progress_done", Integer),  # reported by a long job while it runs (0008)
+    Column("progress_total", Integer),
     Index("ix_sync_history_job_started", "job_id", "started_at"),
 )
 

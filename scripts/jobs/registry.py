@@ -7,38 +7,24 @@ every run in ``sync_history`` through :mod:`scripts.jobs.runner`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
-from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scripts.clock import IST, utc_now
+from scripts.db.backup import BACKUP_KEEP
 from scripts.db.maintenance import delete_history_before, optimize
+from scripts.jobs import housekeeping
+from scripts.jobs.housekeeping import TOKEN_WARN_MINUTES
+from scripts.jobs.spec import DAILY_MISFIRE_GRACE_SECONDS, JobOutcome, JobSkipped, JobSpec
 from scripts.services.container import PlatformServices
 from scripts.services.holiday_refresh import refresh_holidays
 
+__all__ = ["JobOutcome", "JobSkipped", "JobSpec", "all_jobs"]
+
 # Job runs are kept this long: enough to see a quarter's pattern, small enough to stay fast.
 HISTORY_RETENTION_DAYS = 90
-
-
-@dataclass(frozen=True)
-class JobOutcome:
-    rows_affected: int | None = None
-    message: str | None = None
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    job_id: str
-    name: str
-    description: str
-    schedule: str  # human-readable, shown on the Background Jobs page
-    trigger: Callable[[], BaseTrigger]
-    run: Callable[[PlatformServices], JobOutcome]  # the scheduler's services, built once
-    run_at_start: bool = False  # also once as soon as the scheduler starts
 
 
 def sync_instruments(services: PlatformServices) -> JobOutcome:
@@ -73,12 +59,56 @@ def all_jobs() -> list[JobSpec]:
             run_at_start=True,
         ),
         JobSpec(
+            job_id="db_backup",
+            name="Database backup",
+            description="Copies the database into BACKUP_DIR (SQLite online backup, checked "
+            "with integrity_check; PostgreSQL with pg_dump when installed) and keeps the "
+            f"newest {BACKUP_KEEP}.",
+            schedule="daily 02:00 IST",
+            # The quietest hour: no market, no user; before maintenance rewrites the file.
+            trigger=lambda: CronTrigger(hour=2, minute=0, timezone=IST),
+            run=housekeeping.backup,
+            retry_safe=True,  # a new file each time; a failed copy leaves nothing behind
+            misfire_grace_seconds=DAILY_MISFIRE_GRACE_SECONDS,
+        ),
+        JobSpec(
             job_id="db_maintenance",
             name="Database maintenance",
             description="Checkpoints the SQLite WAL and refreshes query-planner statistics.",
-            schedule="daily 02:00 IST",
-            trigger=lambda: CronTrigger(hour=2, minute=0, timezone=IST),
+            schedule="daily 02:30 IST",
+            # After the 02:00 backup, so the two never hold the database at once.
+            trigger=lambda: CronTrigger(hour=2, minute=30, timezone=IST),
             run=lambda services: JobOutcome(message=optimize(services.database)),
+            misfire_grace_seconds=DAILY_MISFIRE_GRACE_SECONDS,
+        ),
+        JobSpec(
+            job_id="db_maintenance_weekly",
+            name="Database weekly maintenance",
+            description="Integrity check, VACUUM and ANALYZE; a damaged database fails the run.",
+            schedule="Sundays 03:00 IST",
+            # Sunday night: no session for a day and a half if VACUUM holds the file a while.
+            trigger=lambda: CronTrigger(day_of_week="sun", hour=3, minute=0, timezone=IST),
+            run=housekeeping.weekly_maintenance,
+            misfire_grace_seconds=DAILY_MISFIRE_GRACE_SECONDS,
+        ),
+        JobSpec(
+            job_id="token_expiry_watch",
+            name="Upstox token expiry watch",
+            description=f"Warns when the Upstox token expires within {TOKEN_WARN_MINUTES} "
+            "minutes, or is missing or expired on a trading day.",
+            schedule="every 15 minutes",
+            trigger=lambda: IntervalTrigger(minutes=15, timezone=IST),
+            run=lambda services: housekeeping.watch_token(services),
+        ),
+        JobSpec(
+            job_id="daily_summary",
+            name="Daily summary",
+            description="Records what ran in the last 24 hours, what failed or keeps failing, "
+            "and how fresh instruments and candles are.",
+            schedule="daily 16:00 IST",
+            trigger=lambda: CronTrigger(hour=16, minute=0, timezone=IST),
+            run=lambda services: housekeeping.daily_summary(services),
+            misfire_grace_seconds=DAILY_MISFIRE_GRACE_SECONDS,
         ),
         JobSpec(
             job_id="history_cleanup",
@@ -100,6 +130,10 @@ def all_jobs() -> list[JobSpec]:
             schedule="every 5 minutes (works only while the market is open)",
             trigger=lambda: IntervalTrigger(minutes=5, timezone=IST),
             run=lambda services: _candle_outcome(services.candle_sync.sync_intraday()),
+            # Recorded as skipped (with why) when none of the three trades; the service
+            # still picks the series whose own exchange is open.
+            market_hours_only=True,
+            exchanges=("NSE", "BSE", "MCX"),
         ),
         JobSpec(
             job_id="candle_sync_eod",

@@ -1,8 +1,17 @@
-"""The scheduler process: ``python -m scripts.jobs.scheduler_service``.
+"""The scheduler process: ``python scripts/scheduler_service.py`` (the documented entry).
+
+Also ``python -m scripts.jobs.scheduler_service`` (what the launcher starts).
 
 Runs every job of :func:`scripts.jobs.registry.all_jobs` on its trigger, and
 stamps a heartbeat (with each job's next run) every few seconds so the API's
-health check can tell a live scheduler from a dead one.
+health check can tell a live scheduler from a dead one. Exactly one runs per
+database (:mod:`scripts.db.instance_lock`); a second start exits with
+:data:`EXIT_ALREADY_RUNNING` and says which process holds the lock.
+
+Job defaults, and why: ``coalesce=True`` (a job that missed several times while
+the machine slept runs once, not once per missed time), ``max_instances=1`` (a
+slow run is never overlapped by the next), and a misfire grace per job
+(:mod:`scripts.jobs.spec`: 10 minutes by default, 6 hours for daily jobs).
 """
 
 from __future__ import annotations
@@ -22,8 +31,10 @@ from scripts.db.heartbeats import record_heartbeat
 from scripts.db.jobs import register_job
 from scripts.db.migrate import current_revision, head_revision
 from scripts.jobs.backfill_worker import BackfillWorker
+from scripts.db.instance_lock import AlreadyRunning, SchedulerLock
 from scripts.jobs.registry import JobSpec, all_jobs
 from scripts.jobs.runner import run_recorded
+from scripts.jobs.spec import DEFAULT_MISFIRE_GRACE_SECONDS
 from scripts.logging_setup import configure_logging
 from scripts.services.container import build_services
 from scripts.services.health import SCHEDULER_SERVICE
@@ -31,12 +42,25 @@ from scripts.services.health import SCHEDULER_SERVICE
 log = logging.getLogger(__name__)
 
 
+EXIT_ALREADY_RUNNING = 3
+
+
+def build_scheduler() -> BackgroundScheduler:
+    """The APScheduler instance with the defaults the module docstring explains."""
+    return BackgroundScheduler(
+        timezone=IST,
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": DEFAULT_MISFIRE_GRACE_SECONDS,
+        },
+    )
+
+
 class SchedulerService:
     def __init__(self, settings: Settings, database: Database) -> None:
         self.services = build_services(settings, database)  # once, for every job run
-        self.scheduler = BackgroundScheduler(
-            timezone=IST, job_defaults={"coalesce": True, "max_instances": 1}
-        )
+        self.scheduler = build_scheduler()
         self.started_at = utc_now()
         self.specs = {spec.job_id: spec for spec in all_jobs()}
         self.backfill_worker = BackfillWorker(self.services.candle_backfill)
@@ -66,7 +90,7 @@ class SchedulerService:
                 args=[spec],
                 id=spec.job_id,
                 name=spec.name,
-                misfire_grace_time=3600,
+                misfire_grace_time=spec.misfire_grace_seconds,
                 **({"next_run_time": now} if spec.run_at_start else {}),
             )
         self.scheduler.add_job(
@@ -112,6 +136,14 @@ def main() -> int:
     if current_revision(database) != head_revision():
         log.error("the database schema is not up to date; run ./setup.sh first")
         return 2
+    lock = SchedulerLock(database)
+    try:
+        lock.acquire()
+    except AlreadyRunning as error:
+        log.error("%s", error)
+        print(str(error), file=sys.stderr)
+        database.dispose()
+        return EXIT_ALREADY_RUNNING
     service = SchedulerService(settings, database)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -119,6 +151,7 @@ def main() -> int:
     service.start()
     stop.wait()
     service.stop()
+    lock.release()
     database.dispose()
     return 0
 
