@@ -92,7 +92,7 @@ def member_counts(connection: Connection) -> dict[str, int]:
             nse_index_membership.c.index_name
         )
     )
-    return {name: count for name, count in rows.tuples()}
+    return {str(row[0]): int(row[1]) for row in rows}
 
 
 def all_metadata(connection: Connection) -> dict[str, IndexMetadata]:
@@ -137,7 +137,7 @@ def nse_keys_by_isin(connection: Connection, isins: Sequence[str]) -> dict[str, 
             instruments.c.segment == "NSE_EQ", instruments.c.isin.in_(list(isins))
         )
     )
-    return {isin: key for isin, key in rows.tuples()}
+    return {str(row[0]): str(row[1]) for row in rows}
 
 
 def replace_index_members(

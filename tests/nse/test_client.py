@@ -8,7 +8,7 @@ import pytest
 
 from scripts.nse.catalog import INDEX_BY_NAME
 from scripts.nse.client import BROWSER_HEADERS, IndexDownloadFailed, NseIndexClient
-from tests.nse import fake_nse
+from tests.nse import fake_nse as payloads
 from tests.nse.conftest import FakeTime
 from tests.nse.fake_nse import Answer, FakeNse, bundled_nifty50, index_csv
 
@@ -48,7 +48,7 @@ def test_requests_to_one_host_are_spaced_by_the_minimum_interval(
     assert fake_time.sleeps == [pytest.approx(4.5)]
 
 
-@pytest.mark.parametrize("answer", [fake_nse.TOO_MANY, fake_nse.UNAVAILABLE])
+@pytest.mark.parametrize("answer", [payloads.TOO_MANY, payloads.UNAVAILABLE])
 def test_429_and_5xx_are_retried_with_backoff_then_succeed(
     fake_nse: FakeNse, fake_time: FakeTime, answer: Answer
 ) -> None:
@@ -77,7 +77,7 @@ def test_a_hanging_connection_is_cut_at_the_deadline_and_retried(
 def test_a_refused_or_bad_file_falls_back_to_the_next_host(
     fake_nse: FakeNse, fake_time: FakeTime
 ) -> None:
-    fake_nse.serve(PATH, fake_nse_answer("AKAMAI"))
+    fake_nse.serve(PATH, payloads.AKAMAI)
     fake_nse.serve("/archive/ind_nifty50list.csv", Answer(200, bundled_nifty50()))
     client = make_client([fake_nse.url(), fake_nse.url("/archive")], fake_time)
     fetched = client.fetch_index(NIFTY50)
@@ -106,8 +106,8 @@ def test_a_refused_or_bad_file_falls_back_to_the_next_host(
 def test_every_failure_mode_is_refused_with_the_reason_per_host(
     fake_nse: FakeNse, fake_time: FakeTime, answer: str, reason: str
 ) -> None:
-    fake_nse.serve(PATH, fake_nse_answer(answer))
-    fake_nse.serve("/archive/ind_nifty50list.csv", fake_nse_answer(answer))
+    fake_nse.serve(PATH, payload(answer))
+    fake_nse.serve("/archive/ind_nifty50list.csv", payload(answer))
     client = make_client([fake_nse.url(), fake_nse.url("/archive")], fake_time)
     with pytest.raises(IndexDownloadFailed) as failed:
         client.fetch_index(NIFTY50)
@@ -117,7 +117,7 @@ def test_every_failure_mode_is_refused_with_the_reason_per_host(
     assert failed.value.not_found == (answer == "NOT_FOUND")
 
 
-def fake_nse_answer(name: str) -> Answer:
-    answer = getattr(fake_nse, name)
+def payload(name: str) -> Answer:
+    answer = getattr(payloads, name)
     assert isinstance(answer, Answer)
     return answer
