@@ -123,6 +123,9 @@ def settings_env(project_root: Path, database: Database) -> dict[str, str]:
         "LOG_DIR": str(project_root / "logs"),
         "BACKUP_DIR": str(project_root / "backups"),
         "SCHEDULER_HEARTBEAT_SECONDS": "1",
+        # No test reaches NSE: a refused loopback port, no fallbacks (tests/nse has a fake).
+        "NSE_INDICES_URL": "http://127.0.0.1:9/IndexConstituent",
+        "NSE_INDICES_FALLBACK_URLS": "",
     }
 
 

@@ -94,6 +94,20 @@ RULES = {
         "scripts/feed_process",
         ("sqlalchemy", "scripts.blueprints", "scripts.api", "scripts.feed_link") + HTTP_CLIENTS,
     ),
+    # scripts/nse is to NSE what scripts/upstox is to Upstox: the only package holding an HTTP
+    # client to NSE's hosts, below services (which may not import an HTTP client themselves).
+    "the NSE client knows nothing above it, nor the database": (
+        "scripts/nse",
+        (
+            "scripts.services",
+            "scripts.blueprints",
+            "scripts.api",
+            "scripts.db",
+            "scripts.upstox",
+            "scripts.jobs",
+            "sqlalchemy",
+        ),
+    ),
     "the Upstox layer knows nothing above it": (
         "scripts/upstox",
         ("scripts.services", "scripts.blueprints", "scripts.api", "scripts.db", "scripts.jobs"),

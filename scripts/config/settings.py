@@ -24,6 +24,7 @@ from scripts.config.modes import TradingMode
 from scripts.config.variables import (
     INVALID,
     LOG_LEVELS,
+    NSE_OFFICIAL_URL,
     SANDBOX_DEMO_CLIENT_ID,
     SETUP_HINT,
     DashboardVariables,
@@ -82,6 +83,7 @@ class Settings:
     log_dir: Path
     log_level: str
     backup_dir: Path
+    nse_indices_urls: tuple[str, ...]  # NSE_INDICES_URL, then its fallbacks
     scheduler_heartbeat_seconds: int
     email_enabled: bool
     email_from: str
@@ -144,6 +146,8 @@ def load_settings(
         log_dir=project_path(v.LOG_DIR, root),
         log_level=v.LOG_LEVEL,
         backup_dir=project_path(v.BACKUP_DIR, root),
+        nse_indices_urls=(v.NSE_INDICES_URL or NSE_OFFICIAL_URL,)
+        + _comma_list(v.NSE_INDICES_FALLBACK_URLS),
         scheduler_heartbeat_seconds=v.SCHEDULER_HEARTBEAT_SECONDS,
         email_enabled=v.EMAIL_ENABLED,
         email_from=v.EMAIL_FROM,

@@ -171,6 +171,24 @@ def _addresses(raw: Any) -> str:
     return value
 
 
+def _http_urls(example: str) -> Callable[[Any], str]:
+    """Comma-separated http(s) URLs (or none), each checked like :func:`_http_url`."""
+    one = _http_url(example)
+
+    def check(raw: Any) -> str:
+        return ",".join(one(part) for part in _text(raw).split(",") if part.strip())
+
+    return check
+
+
+# docs/NSE_DATA.md §1.1: the official host first, the two archive hosts as fallbacks.
+NSE_OFFICIAL_URL = "https://www.niftyindices.com/IndexConstituent"
+NSE_ARCHIVE_URLS = (
+    "https://nsearchives.nseindia.com/content/indices,"
+    "https://archives.nseindia.com/content/indices"
+)
+
+
 Port = Annotated[int, BeforeValidator(_port)]
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
 Switch = Annotated[bool, BeforeValidator(_switch)]
@@ -252,6 +270,16 @@ class PlatformVariables(DashboardVariables):
         variable("", doc="how the platform reaches the sandbox; empty: http://127.0.0.1:<port>")
     )
     BACKUP_DIR: Text = variable("backups", doc="database backups before migrations")
+    NSE_INDICES_URL: Annotated[str, BeforeValidator(_http_url(NSE_OFFICIAL_URL))] = variable(
+        NSE_OFFICIAL_URL,
+        doc="where NSE index constituent files are downloaded (<URL>/ind_nifty50list.csv)",
+    )
+    NSE_INDICES_FALLBACK_URLS: Annotated[str, BeforeValidator(_http_urls(NSE_OFFICIAL_URL))] = (
+        variable(
+            NSE_ARCHIVE_URLS,
+            doc="comma-separated hosts tried in turn when NSE_INDICES_URL fails; empty: none",
+        )
+    )
     SCHEDULER_HEARTBEAT_SECONDS: PositiveInt = variable(
         10, doc="how often the scheduler records that it is alive"
     )

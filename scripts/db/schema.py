@@ -108,6 +108,67 @@ index_constituents = Table(
     Column("source", String(32), nullable=False),  # bundled | nse
 )
 
+# --- NSE index data (revision 0007; docs/NSE_INDICES.md) ---------------------------
+# The current members of each tracked index; a refresh replaces an index's rows only with a
+# file that passed validation (scripts/nse/validation.py), so a bad download keeps these.
+nse_index_membership = Table(
+    "nse_index_membership",
+    metadata,
+    Column("index_name", String(64), primary_key=True),
+    Column("symbol", String(32), primary_key=True),
+    Column("company_name", String(255), nullable=False),
+    Column("industry", String(128), nullable=False),
+    Column("series", String(8), nullable=False),
+    Column("isin", String(12), nullable=False),
+    Column("instrument_key", String(64)),  # NSE_EQ|<ISIN> when the instrument list has it
+    Column("first_seen", Date, nullable=False),
+    Column("last_seen", Date, nullable=False),
+    Column("source", String(32), nullable=False),  # bundled | nse
+    Index("ix_nse_index_membership_symbol", "symbol"),
+)
+
+# symbol -> NSE's macro sector (the index files' Industry column); industry is a finer
+# classification when a source gives one (the index files do not).
+nse_sector_info = Table(
+    "nse_sector_info",
+    metadata,
+    Column("symbol", String(32), primary_key=True),
+    Column("sector", String(128), nullable=False),
+    Column("industry", String(128)),
+    Column("isin", String(12)),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# One row per tracked index: what the last good file held and how the last attempt went.
+# last_error is where a later notifications table picks up failed refreshes.
+nse_index_metadata = Table(
+    "nse_index_metadata",
+    metadata,
+    Column("index_name", String(64), primary_key=True),
+    Column("expected_count", Integer, nullable=False),
+    Column("found_count", Integer, nullable=False),
+    Column("source", String(255), nullable=False),  # bundled, or the URL of the good file
+    Column("as_of", Date),  # the date the stored membership describes
+    Column("last_good_at", UTCDateTime()),
+    Column("last_attempt_at", UTCDateTime()),
+    Column("last_status", String(16), nullable=False),  # bundled | accepted | kept_old
+    Column("last_error", Text),
+)
+
+# Additions and removals seen between two accepted files of an index.
+nse_index_changes = Table(
+    "nse_index_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("index_name", String(64), nullable=False),
+    Column("symbol", String(32), nullable=False),
+    Column("isin", String(12), nullable=False),
+    Column("company_name", String(255), nullable=False),
+    Column("change", String(8), nullable=False),  # added | removed
+    Column("change_date", Date, nullable=False),
+    Index("ix_nse_index_changes_index_date", "index_name", "change_date"),
+)
+
 market_holidays = Table(
     "market_holidays",
     metadata,

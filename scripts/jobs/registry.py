@@ -154,6 +154,17 @@ def all_jobs() -> list[JobSpec]:
             trigger=lambda: CronTrigger(hour=7, minute=30, timezone=IST),
             run=lambda services: _holiday_outcome(services),
         ),
+        JobSpec(
+            job_id="nse_index_update",
+            name="NSE index membership",
+            description="Downloads the constituent files of the tracked NSE indices; a file "
+            "that fails validation keeps the stored members and records why per index.",
+            schedule="daily 23:30 IST",
+            # Late evening: NSE Indices posts changes after the close; paced at one request
+            # per 6 s per host (docs/NSE_DATA.md §1.3), the ~27 files take a few minutes.
+            trigger=lambda: CronTrigger(hour=23, minute=30, timezone=IST),
+            run=_nse_index_outcome,
+        ),
     ]
 
 
@@ -164,3 +175,16 @@ def _candle_outcome(result: tuple[int, str]) -> JobOutcome:
 def _holiday_outcome(services: PlatformServices) -> JobOutcome:
     written, message = refresh_holidays(services.broker, services.database)
     return JobOutcome(rows_affected=written, message=message)
+
+
+def _nse_index_outcome(services: PlatformServices) -> JobOutcome:
+    """Accepted rows and one line per refused index (the job fails only if none was accepted)."""
+    results = services.nse_indices.refresh()
+    accepted = [r for r in results if r.accepted]
+    refused = [r for r in results if not r.accepted]
+    summary = f"{len(accepted)} of {len(results)} indices accepted"
+    if refused:
+        summary += "; kept old: " + "; ".join(r.line() for r in refused)
+    if not accepted:
+        raise RuntimeError(summary)
+    return JobOutcome(rows_affected=sum(r.members for r in accepted), message=summary)

@@ -8,11 +8,13 @@ one line in ``build_services``: nothing looks a service up by a string.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scripts.config.settings import Settings
 from scripts.db import Database
 from scripts.feed_link.client import FeedLink
+from scripts.nse.client import NseIndexClient
 from scripts.services.broker import BrokerService
 from scripts.services.broker_status import BrokerProbe
 from scripts.services.candle_backfill import CandleBackfillService
@@ -24,6 +26,7 @@ from scripts.services.instruments import InstrumentsService
 from scripts.services.job_runs import JobRunsService
 from scripts.services.market_feed import MarketFeedService
 from scripts.services.market_status import MarketStatusService
+from scripts.services.nse_indices import NseIndicesService
 from scripts.services.quotes import QuotesService
 from scripts.services.trading_calendar import TradingCalendarService
 from scripts.services.watchlists import WatchlistsService
@@ -47,6 +50,7 @@ class PlatformServices:
     candle_coverage: CandleCoverageService
     quotes: QuotesService
     watchlists: WatchlistsService
+    nse_indices: NseIndicesService
 
     def close(self) -> None:
         """Close the feed link and the Upstox client (the database belongs to the caller)."""
@@ -59,6 +63,7 @@ def build_services(
     database: Database | None = None,
     *,
     upstox_client: UpstoxClient | None = None,
+    nse_client_factory: Callable[[], NseIndexClient] | None = None,
 ) -> PlatformServices:
     """Wire every service for one process; no connection is opened until first use."""
     database = database or Database(settings.database_url)
@@ -89,4 +94,9 @@ def build_services(
         candle_coverage=candle_coverage,
         quotes=quotes,
         watchlists=WatchlistsService(database, broker, instruments, quotes, market_feed),
+        # A fresh NSE session per refresh run (the run is minutes apart from the next).
+        nse_indices=NseIndicesService(
+            database,
+            nse_client_factory or (lambda: NseIndexClient(settings.nse_indices_urls)),
+        ),
     )

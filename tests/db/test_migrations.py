@@ -136,3 +136,55 @@ def test_bundled_nifty50_matches_the_published_file(database: Database) -> None:
     industries = [row.industry for row in rows]
     assert industries.count("Financial Services") == 11
     assert industries.count("Information Technology") == 5
+
+
+def test_a_fresh_install_has_the_bundled_nifty50_in_the_index_membership(
+    database: Database,
+) -> None:
+    from scripts.db.schema import nse_index_membership, nse_index_metadata
+
+    with database.read() as connection:
+        count = connection.execute(
+            select(func.count())
+            .select_from(nse_index_membership)
+            .where(nse_index_membership.c.index_name == "NIFTY 50")
+        ).scalar_one()
+        meta = connection.execute(
+            select(nse_index_metadata).where(nse_index_metadata.c.index_name == "NIFTY 50")
+        ).one()
+    assert count == 50
+    assert (meta.found_count, meta.last_status, meta.as_of) == (50, "bundled", date(2026, 9, 18))
+
+
+def test_upgrading_from_0006_moves_the_stored_constituents_into_the_membership(
+    database_url_factory, tmp_path: Path
+) -> None:
+    from scripts.db.schema import nse_index_membership, nse_indices
+
+    database = Database(database_url_factory())
+    upgrade_database(database, tmp_path / "b", target="0006")
+    with database.transaction() as connection:
+        connection.execute(
+            nse_indices.insert().values(
+                index_name="NIFTY 50", category="broad", constituents_file="ind_nifty50list.csv"
+            )
+        )
+        connection.execute(
+            index_constituents.insert().values(
+                index_name="NIFTY 50",
+                symbol="OLDCO",
+                company_name="Old Co Ltd.",
+                industry="Services",
+                series="EQ",
+                isin="INE000A01019",
+                as_of=date(2026, 1, 2),
+                source="nse",
+            )
+        )
+    upgrade_database(database, tmp_path / "b")
+    with database.read() as connection:
+        row = connection.execute(
+            select(nse_index_membership).where(nse_index_membership.c.symbol == "OLDCO")
+        ).one()
+    assert (row.first_seen, row.last_seen, row.source) == (date(2026, 1, 2),) * 2 + ("nse",)
+    database.dispose()

@@ -11,9 +11,12 @@ from scripts.clock import IST
 from scripts.db.heartbeats import latest_heartbeat
 from scripts.db.jobs import job_history, list_jobs, register_job
 from scripts.jobs.registry import JobOutcome, JobSpec, all_jobs
+from scripts.nse.catalog import NSE_INDICES
+from scripts.nse.client import NseIndexClient
 from scripts.services.container import build_services
 from scripts.jobs.runner import run_recorded
 from scripts.jobs.scheduler_service import SchedulerService
+from tests.nse.fake_nse import Answer, FakeNse, index_csv
 
 
 def spec(job_id: str, run) -> JobSpec:
@@ -57,14 +60,21 @@ def test_failing_job_is_recorded_as_failed_and_does_not_raise(settings, database
 
 
 def test_builtin_maintenance_jobs_run_cleanly(sandbox_settings, database) -> None:
-    ctx = build_services(sandbox_settings, database)  # the instrument job downloads from it
-    # Inside an NSE session, so the market-hours jobs run rather than record a skip.
-    tuesday_morning = datetime(2026, 1, 27, 10, 0, tzinfo=IST)
-    for job in all_jobs():
-        register(database, job)
-        assert (
-            run_recorded(ctx, job, "manual", now=lambda: tuesday_morning) == "success"
-        ), job.job_id
+    with FakeNse() as nse:  # the NSE index job downloads from a local fake, never from NSE
+        for index in NSE_INDICES:
+            nse.serve(f"/IndexConstituent/{index.file_name}", Answer(200, index_csv(index.size)))
+        ctx = build_services(  # the instrument job downloads from the sandbox
+            sandbox_settings,
+            database,
+            nse_client_factory=lambda: NseIndexClient([nse.url()], min_interval=0.0),
+        )
+        # Inside an NSE session, so the market-hours jobs run rather than record a skip.
+        tuesday_morning = datetime(2026, 1, 27, 10, 0, tzinfo=IST)
+        for job in all_jobs():
+            register(database, job)
+            assert (
+                run_recorded(ctx, job, "manual", now=lambda: tuesday_morning) == "success"
+            ), job.job_id
 
 
 def test_service_registers_jobs_and_beats(settings, database) -> None:
