@@ -16,11 +16,8 @@ from pathlib import Path
 if __name__ == "__main__":  # run as a file: make ``scripts`` importable from the project root
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from scripts.config.settings import settings_for_command  # noqa: E402
-from scripts.db import Database  # noqa: E402
-from scripts.db.migrate import current_revision, head_revision  # noqa: E402
+from scripts.cli.command_services import DatabaseNotSetUp, command_services  # noqa: E402
 from scripts.nse.catalog import NSE_INDICES  # noqa: E402
-from scripts.services.container import build_services  # noqa: E402
 from scripts.services.errors import NotFound  # noqa: E402
 
 
@@ -38,22 +35,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    settings = settings_for_command()
-    database = Database(settings.database_url)
     try:
-        if current_revision(database) != head_revision():
-            print("The database is not set up yet: run ./setup.sh first.")
-            return 1
-        services = build_services(settings, database)
-        try:
+        with command_services() as services:
             results = services.nse_indices.refresh(args.index)
-        except NotFound as error:
-            print(error.message)
-            return 2
-        finally:
-            services.close()
-    finally:
-        database.dispose()
+    except DatabaseNotSetUp as error:
+        print(error)
+        return 1
+    except NotFound as error:
+        print(error.message)
+        return 2
     for result in results:
         print(result.line())
     return 0 if all(result.accepted for result in results) else 1

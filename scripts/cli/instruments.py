@@ -12,10 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scripts.config.settings import settings_for_command
-from scripts.db import Database
-from scripts.db.migrate import current_revision, head_revision
-from scripts.services.container import build_services
+from scripts.cli.command_services import DatabaseNotSetUp, command_services
 from scripts.services.errors import ServiceError
 
 
@@ -26,22 +23,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     sync.add_argument("--file", type=Path, help="load this .json.gz file instead of downloading")
     args = parser.parse_args(argv)
 
-    settings = settings_for_command()
-    database = Database(settings.database_url)
     try:
-        if current_revision(database) != head_revision():
-            print("The database is not set up yet: run ./setup.sh first.")
-            return 1
-        services = build_services(settings, database)
-        try:
+        with command_services() as services:
             outcome = services.instruments.sync(args.file)
-        except ServiceError as error:
-            print(error.message)
-            return 1
-        finally:
-            services.close()
-    finally:
-        database.dispose()
+    except DatabaseNotSetUp as error:
+        print(error)
+        return 1
+    except ServiceError as error:
+        print(error.message)
+        return 1
     counts = ", ".join(f"{segment} {rows}" for segment, rows in outcome.segment_counts.items())
     print(f"{outcome.message.capitalize()} (file of {outcome.file_date}): {counts}.")
     return 0
