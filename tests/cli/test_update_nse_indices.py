@@ -73,3 +73,15 @@ def test_an_unknown_index_exits_2_with_the_known_names(
     assert done.returncode == 2
     assert "no tracked NSE index is called 'NIFTY 51'" in done.stdout
     assert fake_nse.requests == []
+
+
+def test_an_empty_database_is_told_to_run_setup_and_exits_1(
+    project_root: Path, settings_env: dict[str, str], fake_nse: FakeNse, database_url_factory
+) -> None:
+    empty = {**settings_env, "DATABASE_URL": database_url_factory().replace("+psycopg", "")}
+
+    done = run_script(project_root, empty, fake_nse, "--index", "NIFTY 50")
+
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == "The database is not set up yet: run ./setup.sh first.\n"
+    assert fake_nse.paths() == []  # nothing was downloaded
